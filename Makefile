@@ -1,0 +1,48 @@
+# The two commands: `make run` (demo dashboard) and `make test` (whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATABASE ?= $(or $(INTL_KPI_DATABASE),data/intl_kpi.duckdb)
+
+.PHONY: run test install install-test demo lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installs are re-run when pyproject.toml changes (stamp files).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Builds the demo university only when no database is published yet.
+$(DATABASE): | $(VENV)/.installed
+	$(BIN)/intl-kpi demo
+
+demo: install
+	$(BIN)/intl-kpi demo
+
+run: install $(DATABASE)
+	$(BIN)/python app.py
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

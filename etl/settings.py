@@ -1,0 +1,163 @@
+"""The one frozen settings object shared by the CLI, the ETL and the dashboard.
+
+Each setting has a name, an environment variable, a default and a help line. Settings are
+read from the environment once (``Settings.from_env()``) and passed in, never read again
+deep inside the code. ``tests/test_docs.py`` fails when a setting is missing from the README.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one setting is named, defaulted, documented and parsed."""
+
+    name: str
+    env: str
+    default: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _country(text: str) -> str:
+    value = text.strip().upper()
+    if len(value) != 2 or not value.isalpha():
+        raise ValueError(f"expected an ISO 3166 alpha-2 country code, got {text!r}")
+    return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database",
+        "INTL_KPI_DATABASE",
+        "data/intl_kpi.duckdb",
+        "Path of the published DuckDB database, shared by the CLI and the dashboard.",
+        Path,
+    ),
+    Setting(
+        "home_country",
+        "INTL_KPI_HOME_COUNTRY",
+        "NL",
+        "ISO alpha-2 code of the home country; other nationalities count as international.",
+        _country,
+    ),
+    Setting(
+        "home_erasmus_code",
+        "INTL_KPI_HOME_ERASMUS_CODE",
+        "NL LEIDEN01",
+        "The institution's own Erasmus code: EC mobility files are read from its point of view.",
+    ),
+    Setting(
+        "home_institution",
+        "INTL_KPI_HOME_INSTITUTION",
+        "",
+        "BRIN code of the home institution (e.g. 21PB); empty means every loaded programme.",
+    ),
+    Setting(
+        "international_basis",
+        "INTL_KPI_BASIS",
+        "nationality",
+        "Default basis for 'international': nationality, prior_education or both.",
+        _choice("nationality", "prior_education", "both"),
+    ),
+    Setting(
+        "suppression",
+        "INTL_KPI_SUPPRESSION",
+        "duo",
+        "Small-cell suppression preset for everything that leaves the server: duo, hesa, none.",
+        _choice("duo", "hesa", "none"),
+    ),
+    Setting(
+        "provisional_years",
+        "INTL_KPI_PROVISIONAL_YEARS",
+        "1",
+        "How many of the most recent academic years are flagged provisional.",
+        _positive_int,
+    ),
+    Setting(
+        "targets_file",
+        "INTL_KPI_TARGETS",
+        "data/targets.csv",
+        "The policy targets file (CSV) the board's office edits.",
+        Path,
+    ),
+    Setting(
+        "lock_timeout",
+        "INTL_KPI_LOCK_TIMEOUT",
+        "600",
+        "Seconds a load waits for another running load before it gives up.",
+        _positive_int,
+    ),
+    Setting(
+        "host",
+        "INTL_KPI_HOST",
+        "127.0.0.1",
+        "Address the dashboard listens on.",
+    ),
+    Setting(
+        "port",
+        "INTL_KPI_PORT",
+        "8050",
+        "Port the dashboard listens on.",
+        _positive_int,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting's parsed value. Build with ``Settings.from_env()``."""
+
+    database: Path
+    home_country: str
+    home_erasmus_code: str
+    home_institution: str
+    international_basis: str
+    suppression: str
+    provisional_years: int
+    targets_file: Path
+    lock_timeout: int
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read each setting from ``environ`` (default ``os.environ``); ``overrides`` win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            if setting.name in overrides and overrides[setting.name] is not None:
+                values[setting.name] = overrides[setting.name]
+                continue
+            raw = environ.get(setting.env, setting.default)
+            try:
+                values[setting.name] = setting.parse(raw)
+            except ValueError as error:
+                raise ValueError(f"setting {setting.env}: {error}") from error
+        unknown = set(overrides) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+        return cls(**values)
