@@ -75,7 +75,9 @@ def read_csv(path: Path) -> RawTable:
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise ReadError(f"{path.name}: not a readable {delimiter!r}-separated file: {error}")
+        raise ReadError(
+            f"{path.name}: not a readable {delimiter!r}-separated file: {error}"
+        ) from error
     headers = rows[0]
     width = len(headers)
     records, line_numbers = [], []
