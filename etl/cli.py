@@ -1,8 +1,198 @@
-"""The ``intl-kpi`` command line (work in progress: filled in by the foundation issue)."""
+"""The ``intl-kpi`` command line: build the demo, load files, show what is published, write
+input templates (and, from the KPI engine, compute the KPI table)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
 
 import click
+
+from etl.settings import Settings
+
+
+def _settings(database: Path | None) -> Settings:
+    try:
+        return Settings.from_env(database=database)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+
+
+database_option = click.option(
+    "--database",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Database file (default: the INTL_KPI_DATABASE setting, data/intl_kpi.duckdb).",
+)
 
 
 @click.group()
 def main() -> None:
-    """Internationalisation KPIs: load data, inspect it, compute KPIs."""
+    """Internationalisation KPIs: load data into DuckDB, inspect it, compute KPIs."""
+
+
+def _print_load(result, seconds: float) -> None:  # noqa: ANN001 (LoadResult, imported lazily)
+    for report in result.files:
+        skipped = sum(report.rows_skipped.values())
+        click.echo(
+            f"{report.file} [{report.format}]: {report.rows_read} read, "
+            f"{report.rows_accepted} accepted, {report.rows_rejected} rejected, "
+            f"{skipped} skipped"
+        )
+        for reason, count in report.rows_skipped.items():
+            click.echo(f"    skipped {count}: {reason}")
+        for note in report.notes:
+            click.echo(f"    {note}")
+    rows = sum(report.rows_read for report in result.files)
+    if result.published:
+        click.echo(
+            f"Published data version {result.data_version} "
+            f"({rows} rows in {seconds:.1f} s, {rows / max(seconds, 1e-9):,.0f} rows/s)."
+        )
+    for path in result.report_paths:
+        click.echo(f"Rejects report: {path}")
+
+
+def _run_load(settings: Settings, paths: list[Path], **options: object) -> None:
+    from etl.pipeline import LoadFailed, load_files
+    from etl.store import LoadBusy
+
+    started = time.perf_counter()
+    try:
+        result = load_files(paths, settings, **options)
+    except LoadFailed as error:
+        _print_load(error.result, time.perf_counter() - started)
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    except LoadBusy as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(3)
+    except FileNotFoundError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    _print_load(result, time.perf_counter() - started)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--allow-rejects",
+    is_flag=True,
+    help="Publish the valid rows; record rejected values in the load history.",
+)
+@click.option(
+    "--format",
+    "format_name",
+    default=None,
+    help="Force a format instead of detecting it (an entity name or a public format).",
+)
+@click.option(
+    "--institution",
+    default=None,
+    help="Load only this institution's rows from institution-wide files (BRIN, e.g. 21PB).",
+)
+@database_option
+def load(
+    paths: tuple[Path, ...],
+    allow_rejects: bool,
+    format_name: str | None,
+    institution: str | None,
+    database: Path | None,
+) -> None:
+    """Load input files (CSV, XLSX, Parquet; a folder loads every file in it)."""
+    _run_load(
+        _settings(database),
+        list(paths),
+        allow_rejects=allow_rejects,
+        format_name=format_name,
+        institution=institution,
+    )
+
+
+@main.command()
+@click.option("--scale", type=float, default=1.0, show_default=True, help="Size multiplier.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/demo"),
+    show_default=True,
+    help="Folder for the generated input files.",
+)
+@database_option
+def demo(scale: float, seed: int, output: Path, database: Path | None) -> None:
+    """Generate the synthetic demo university and load it through the normal ETL.
+
+    The demo replaces the published database with a new one that holds only the demo.
+    """
+    from etl.demo import generate_demo
+
+    settings = _settings(database)
+    started = time.perf_counter()
+    paths = generate_demo(output, scale=scale, seed=seed)
+    click.echo(f"Generated {len(paths)} files in {output} ({time.perf_counter() - started:.1f} s)")
+    _run_load(settings, paths, demo=True, fresh=True)
+
+
+@main.command()
+@database_option
+def status(database: Path | None) -> None:
+    """Show what is published: version, loads, files, row counts, quality findings."""
+    import duckdb
+
+    from etl.status import read_status
+
+    settings = _settings(database)
+    if not Path(settings.database).exists():
+        click.echo(f"No database is published at {settings.database}.", err=True)
+        click.echo("Run `intl-kpi demo` or `intl-kpi load FILES`.", err=True)
+        sys.exit(1)
+    connection = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        published = read_status(connection)
+    finally:
+        connection.close()
+    click.echo(f"Database: {settings.database}")
+    click.echo(
+        f"Data version {published.data_version}, published {published.published_at} UTC"
+        + (" — SYNTHETIC DEMO DATA" if published.is_demo else "")
+    )
+    click.echo("\nLoaded files:")
+    for row in published.loads.itertuples():
+        click.echo(
+            f"  load {row.load_id} {row.loaded_at:%Y-%m-%d %H:%M} {row.file_name} "
+            f"[{row.format}] sha256 {row.sha256[:16]}…: {row.rows_read} read, "
+            f"{row.rows_accepted} accepted, {row.rows_rejected} rejected, "
+            f"{row.rows_skipped} skipped ({row.status})"
+        )
+    click.echo("\nRows per table:")
+    for row in published.table_counts.itertuples():
+        headcount = (
+            ""
+            if row.headcount is None or row.headcount != row.headcount
+            else (f" (headcount {int(row.headcount):,})")
+        )
+        click.echo(f"  {row.table:<20} {row.rows:>10,}{headcount}")
+    if not published.enrolment_by_year.empty:
+        click.echo("\nEnrolment headcount per academic year:")
+        for row in published.enrolment_by_year.itertuples():
+            click.echo(
+                f"  {row.academic_year}-{(row.academic_year + 1) % 100:02d} "
+                f"{row.population:<10} {row.headcount:>10,}"
+            )
+    click.echo("\nData quality findings:")
+    if published.findings.empty:
+        click.echo("  none")
+    for row in published.findings.itertuples():
+        click.echo(f"  [{row.severity}] {row.check_name}: {row.failing_rows:,} — {row.description}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def templates(folder: Path) -> None:
+    """Write an empty template per input entity and COLUMNS.md documenting the columns."""
+    from etl.templates import write_templates
+
+    for path in write_templates(folder):
+        click.echo(f"wrote {path}")

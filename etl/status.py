@@ -1,0 +1,82 @@
+"""What is published: the one reading of the load metadata shared by ``intl-kpi status`` and
+the dashboard's Data page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from etl.entities import ENTITIES
+
+
+@dataclass(frozen=True)
+class PublishedStatus:
+    """The published snapshot's facts, load history, table sizes and quality findings."""
+
+    data_version: int
+    published_at: str
+    is_demo: bool
+    meta: dict[str, str]
+    # file_name, sha256, format, entities, rows_read/accepted/rejected/skipped, status, ...
+    loads: pd.DataFrame
+    # table, rows, headcount (sum of headcount where the entity has one)
+    table_counts: pd.DataFrame
+    # check_name, entity, column_name, severity, failing_rows, description
+    findings: pd.DataFrame
+    # enrolment headcount per academic year and population (what the loaded data says)
+    enrolment_by_year: pd.DataFrame
+
+
+def read_status(cursor: duckdb.DuckDBPyConnection) -> PublishedStatus:
+    """Read the published database's metadata (an empty history if nothing was loaded)."""
+    meta = dict(cursor.execute("select key, value from meta").fetchall())
+    loads = cursor.execute(
+        """
+        select load_id, loaded_at, file_name, sha256, format, entities, rows_read,
+               rows_accepted, rows_rejected, rows_skipped, status, notes
+        from load_history
+        order by load_id desc, file_name
+        """
+    ).df()
+    counts = []
+    for entity in ENTITIES:
+        has_headcount = "headcount" in entity.column_names
+        rows, headcount = cursor.execute(
+            f"select count(*), {'sum(headcount)' if has_headcount else 'null'} "  # noqa: S608 (names from ENTITIES)
+            f"from {entity.name}"
+        ).fetchall()[0]
+        counts.append(
+            {
+                "table": entity.name,
+                "rows": int(rows),
+                "headcount": None if headcount is None else int(headcount),
+            }
+        )
+    findings = cursor.execute(
+        """
+        select check_name, entity, column_name, severity, failing_rows, description
+        from quality_findings
+        order by case severity when 'error' then 0 when 'warning' then 1 else 2 end,
+                 entity, check_name
+        """
+    ).df()
+    enrolment_by_year = cursor.execute(
+        """
+        select academic_year, population, sum(headcount)::bigint as headcount
+        from enrolments
+        group by all
+        order by academic_year, population
+        """
+    ).df()
+    return PublishedStatus(
+        data_version=int(meta.get("data_version", 0)),
+        published_at=meta.get("published_at", ""),
+        is_demo=meta.get("is_demo") == "true",
+        meta=meta,
+        loads=loads,
+        table_counts=pd.DataFrame(counts),
+        findings=findings,
+        enrolment_by_year=enrolment_by_year,
+    )

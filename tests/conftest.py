@@ -1,0 +1,43 @@
+"""Fixtures shared by every test layer: settings pointing at a temporary database, and
+helpers that write small input files."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Default settings with the database in a temporary folder."""
+    return Settings.from_env({}, database=tmp_path / "db" / "intl_kpi.duckdb", lock_timeout=5)
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """Write rows (first row = header) as a CSV file under tmp_path/input."""
+
+    def write(name: str, rows: list[list[object]], delimiter: str = ",", encoding="utf-8") -> Path:
+        folder = tmp_path / "input"
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        with path.open("w", newline="", encoding=encoding) as handle:
+            csv.writer(handle, delimiter=delimiter).writerows(rows)
+        return path
+
+    return write
+
+
+def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Run a read-only query against a published database file."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(sql, params or []).fetchall()
+    finally:
+        connection.close()
