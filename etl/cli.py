@@ -196,3 +196,7 @@ def templates(folder: Path) -> None:
 
     for path in write_templates(folder):
         click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # python -m etl.cli, used by the tests' subprocesses
+    main()

@@ -298,6 +298,20 @@ def _derive_from_programme(typed: pd.DataFrame, context: ValidationContext) -> N
         typed["faculty"] = typed["faculty"].fillna(typed["programme_code"].map(faculties))
 
 
+def _absent_column(column: Column, index: pd.Index) -> pd.Series:
+    """Values of a column the file does not have: its default, typed like a parsed column."""
+    if column.kind == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[s]")
+    if column.kind in ("year", "int"):
+        value = pd.NA if column.default is None else int(column.default)
+        return pd.Series(value, index=index, dtype="Int64")
+    if column.kind == "decimal":
+        return pd.Series(pd.NA, index=index, dtype="Float64")
+    if column.kind == "bool":
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    return pd.Series(column.default, index=index, dtype=object)
+
+
 def _check_order(
     typed: pd.DataFrame,
     text: pd.DataFrame,
@@ -307,7 +321,9 @@ def _check_order(
     collector: _Collector,
 ) -> None:
     if first in typed.columns and last in typed.columns:
-        before = pd.Series(typed[last] < typed[first], dtype="boolean").fillna(False)
+        both = typed[first].notna() & typed[last].notna()
+        before = pd.Series(False, index=typed.index)
+        before[both] = (typed.loc[both, last] < typed.loc[both, first]).astype(bool)
         collector.add(before, last, text[last], expected)
 
 
@@ -343,7 +359,12 @@ def _check_duplicates(
         )
         mask = pd.Series(False, index=typed.index)
         mask.loc[duplicated[duplicated].index] = True
-        values = subset[duplicated].astype(str).agg(" | ".join, axis=1).reindex(typed.index)
+        values = (
+            subset[duplicated]
+            .map(lambda value: "" if pd.isna(value) else str(value))
+            .agg(" | ".join, axis=1)
+            .reindex(typed.index)
+        )
         expected = "a unique " + label + " (the same key is on row " + first_row.astype(str) + ")"
         collector.add(
             mask,
@@ -385,20 +406,12 @@ def validate(
         return Validated(entity, file, empty, rejects, rows_read)
 
     typed = pd.DataFrame(index=text.index)
-    invalid_any = pd.Series(False, index=text.index)
     for column in entity.columns:
         if column.name not in text.columns:
-            typed[column.name] = pd.Series(
-                column.default if column.default is not None else None,
-                index=text.index,
-                dtype=object,
-            )
-            if column.default is not None and column.kind == "int":
-                typed[column.name] = pd.Series(int(column.default), index=text.index)
+            typed[column.name] = _absent_column(column, text.index)
             continue
         column_text = text[column.name].astype(str).str.strip()
-        value, invalid = _parse_column(column, column_text, collector)
-        invalid_any |= invalid
+        value, _invalid = _parse_column(column, column_text, collector)
         empty = column_text.eq("")
         if column.required:
             collector.add(empty, column.name, column_text, "a value (the column is required)")
@@ -423,7 +436,10 @@ def validate(
     if entity.name == "mobility":
         _add_years_from_dates(typed)
         collector.add(
-            typed["academic_year"].isna() & text["academic_year"].eq(""),
+            # An unreadable start_date is reported on its own column already.
+            typed["academic_year"].isna()
+            & text["academic_year"].eq("")
+            & text["start_date"].eq(""),
             "academic_year",
             text["academic_year"],
             "an academic year, or a start_date to derive it from",
