@@ -64,13 +64,9 @@ def _finish(path: Path, headers: list[str], frame: pd.DataFrame, **info: str | N
     return RawTable(path=path, headers=headers, frame=frame, **info)
 
 
-def read_csv(path: Path) -> RawTable:
-    """Read a delimited text file; row numbers are line numbers (header = 1)."""
-    text, encoding = decode(path.read_bytes())
-    first_line = text.split("\n", 1)[0]
-    if not first_line.strip():
-        raise ReadError(f"{path.name}: the file is empty or its first line is blank")
-    delimiter = detect_delimiter(first_line)
+def _read_csv_exactly(path: Path, text: str, delimiter: str) -> tuple[list[str], list, list]:
+    """Row-by-row reading with the csv module: exact line numbers even when a quoted cell
+    holds a line break. Used when the fast path cannot map records to lines."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = list(reader)
@@ -81,8 +77,6 @@ def read_csv(path: Path) -> RawTable:
     headers = rows[0]
     width = len(headers)
     records, line_numbers = [], []
-    # Line numbers: csv.reader consumes one line per record except for quoted newlines;
-    # count them so a reported row is the line a person finds in an editor.
     line = 2
     for row in rows[1:]:
         line_span = 1 + sum(cell.count("\n") for cell in row)
@@ -96,9 +90,46 @@ def read_csv(path: Path) -> RawTable:
             records.append(row + [""] * (width - len(row)))
             line_numbers.append(line)
         line += line_span
-    frame = pd.DataFrame(records, columns=range(width), dtype=object)
-    table = _finish(path, headers, frame, encoding=encoding, delimiter=delimiter)
-    table.frame[ROW] = pd.Series(line_numbers, dtype="int64")
+    return headers, records, line_numbers
+
+
+def read_csv(path: Path) -> RawTable:
+    """Read a delimited text file; row numbers are line numbers (header = 1)."""
+    text, encoding = decode(path.read_bytes())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        raise ReadError(f"{path.name}: the file is empty or its first line is blank")
+    delimiter = detect_delimiter(first_line)
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    try:
+        # pandas' C parser is ~10x faster than the csv module on large exports.
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            header=None,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        frame = None
+    if frame is not None and len(frame) == physical_lines:
+        headers = list(frame.iloc[0])
+        body = frame.iloc[1:].reset_index(drop=True)
+        body.columns = range(body.shape[1])
+        line_numbers = pd.Series(range(2, len(body) + 2), dtype="int64")
+        filled = body.apply(lambda column: column.fillna("").str.strip().ne("")).any(axis=1)
+        body = body[filled].reset_index(drop=True)
+        line_numbers = line_numbers[filled.to_numpy()].reset_index(drop=True)
+    else:
+        headers, records, numbers = _read_csv_exactly(path, text, delimiter)
+        body = pd.DataFrame(records, columns=range(len(headers)), dtype=object)
+        line_numbers = pd.Series(numbers, dtype="int64")
+    table = _finish(path, headers, body, encoding=encoding, delimiter=delimiter)
+    table.frame[ROW] = line_numbers.to_numpy()
     return table
 
 

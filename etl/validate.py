@@ -160,7 +160,32 @@ def _choice_expected(column: Column) -> str:
 def _parse_column(
     column: Column, text: pd.Series, collector: _Collector
 ) -> tuple[pd.Series, pd.Series]:
-    """Typed values and the invalid mask for one column (rejects are recorded)."""
+    """Typed values and the invalid mask for one column (rejects are recorded).
+
+    Columns repeat few distinct values (years, codes, countries), so each distinct value
+    is parsed once and the result spread back over the rows.
+    """
+    distinct = pd.Series(pd.unique(text), dtype=object).astype(str)
+    if len(distinct) < len(text) // 2:
+        positions = pd.Index(distinct).get_indexer(text)
+        silent = _Collector(collector.file, collector.entity, pd.Series(range(len(distinct))))
+        value, invalid = _parse_distinct(column, distinct, silent)
+        spread_value = pd.Series(value.to_numpy()[positions], index=text.index)
+        if value.dtype != object:
+            spread_value = spread_value.astype(value.dtype)
+        spread_invalid = pd.Series(invalid.to_numpy()[positions], index=text.index)
+        for part in silent.parts:
+            bad = pd.Series(positions, index=text.index).isin(part["row"].to_numpy())
+            reasons = dict(zip(part["value"], part["expected"], strict=True))
+            collector.add(bad & text.isin(list(reasons)), column.name, text, text.map(reasons))
+        return spread_value, spread_invalid
+    return _parse_distinct(column, text, collector)
+
+
+def _parse_distinct(
+    column: Column, text: pd.Series, collector: _Collector
+) -> tuple[pd.Series, pd.Series]:
+    """Typed values and invalid mask for ``text`` (rejects are recorded in ``collector``)."""
     kind = column.kind
     empty = text.eq("")
     if kind in ("text", "code"):
