@@ -120,15 +120,40 @@ def load(
     show_default=True,
     help="Folder for the generated input files.",
 )
+@click.option(
+    "--replace-real-data",
+    is_flag=True,
+    help="Allow replacing a published database that holds real (non-demo) data.",
+)
 @database_option
-def demo(scale: float, seed: int, output: Path, database: Path | None) -> None:
+def demo(
+    scale: float, seed: int, output: Path, replace_real_data: bool, database: Path | None
+) -> None:
     """Generate the synthetic demo university and load it through the normal ETL.
 
-    The demo replaces the published database with a new one that holds only the demo.
+    The demo replaces the published database with a new one that holds only the demo; it
+    refuses to replace real data unless --replace-real-data is given.
     """
     from etl.demo import generate_demo
 
     settings = _settings(database)
+    if Path(settings.database).exists() and not replace_real_data:
+        import duckdb
+
+        connection = duckdb.connect(str(settings.database), read_only=True)
+        try:
+            is_demo = connection.execute(
+                "select value from meta where key = 'is_demo'"
+            ).fetchall() == [("true",)]
+        finally:
+            connection.close()
+        if not is_demo:
+            click.echo(
+                f"Error: {settings.database} holds real data; the demo would replace it. "
+                "Use --database OTHER.duckdb, or --replace-real-data.",
+                err=True,
+            )
+            sys.exit(2)
     started = time.perf_counter()
     paths = generate_demo(output, scale=scale, seed=seed)
     click.echo(f"Generated {len(paths)} files in {output} ({time.perf_counter() - started:.1f} s)")
