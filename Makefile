@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATABASE ?= $(or $(INTL_KPI_DATABASE),data/intl_kpi.duckdb)
 
-.PHONY: run test install install-test demo lint format clean
+.PHONY: run test install install-test demo lint format clean bench docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of the suite): ETL at demo scales, e.g. `make bench SCALES="1 10"`.
+SCALES ?= 1
+bench: install
+	$(BIN)/python tests/benchmarks/bench_etl.py --scales $(SCALES)
+
+docs: install
+	$(BIN)/python -m etl.docs
 
 lint: install-test
 	$(BIN)/ruff check .
