@@ -56,6 +56,8 @@ def sql_file(name: str) -> str:
 def mart_files() -> list[tuple[str, str]]:
     """``(name, sql)`` of every mart, in file-name order."""
     folder = importlib.resources.files("etl") / "sql" / "marts"
+    if not folder.is_dir():
+        return []
     names = sorted(item.name for item in folder.iterdir() if item.name.endswith(".sql"))
     return [(name, (folder / name).read_text(encoding="utf-8")) for name in names]
 
