@@ -214,6 +214,84 @@ def status(database: Path | None) -> None:
 
 
 @main.command()
+@database_option
+@click.option("--kpi", "kpi_ids", multiple=True, help="KPI id (repeatable; default: all).")
+@click.option("--year", "years", multiple=True, help="Academic year, 2019 or 2019-20 (repeatable).")
+@click.option("--from", "year_from", default=None, help="First academic year of a range.")
+@click.option("--to", "year_to", default=None, help="Last academic year of a range.")
+@click.option("--faculty", "faculties", multiple=True, help="Faculty (repeatable).")
+@click.option("--programme", "programmes", multiple=True, help="Programme code (repeatable).")
+@click.option(
+    "--cycle",
+    "cycles",
+    multiple=True,
+    type=click.Choice(["bachelor", "master", "phd", "short_cycle"]),
+    help="Cycle (repeatable).",
+)
+@click.option("--by", "by", default=None, help="Break down by this dimension (see README).")
+@click.option(
+    "--basis",
+    type=click.Choice(["nationality", "prior_education", "both"]),
+    default=None,
+    help="International basis (default: the INTL_KPI_BASIS setting).",
+)
+@click.option(
+    "--suppression",
+    type=click.Choice(["duo", "hesa", "none"]),
+    default=None,
+    help="Small-cell suppression preset (default: the INTL_KPI_SUPPRESSION setting).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
+    default="table",
+    help="Output format (xlsx needs --output).",
+)
+@click.option(
+    "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="File."
+)
+def kpis(
+    database: Path | None,
+    kpi_ids: tuple[str, ...],
+    years: tuple[str, ...],
+    year_from: str | None,
+    year_to: str | None,
+    faculties: tuple[str, ...],
+    programmes: tuple[str, ...],
+    cycles: tuple[str, ...],
+    by: str | None,
+    basis: str | None,
+    suppression: str | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Compute the KPI table (value, numerator, denominator, targets, status) for a
+    selection, through the same query layer as the dashboard."""
+    from dashboard.kpis.cli import run_kpis
+
+    settings = _settings(database)
+    if not Path(settings.database).exists():
+        click.echo(f"No database is published at {settings.database}.", err=True)
+        sys.exit(1)
+    run_kpis(
+        settings,
+        kpi_ids=kpi_ids,
+        years=years,
+        year_from=year_from,
+        year_to=year_to,
+        faculties=faculties,
+        programmes=programmes,
+        cycles=cycles,
+        by=by,
+        basis=basis,
+        suppression=suppression,
+        output_format=output_format,
+        output=output,
+    )
+
+
+@main.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def templates(folder: Path) -> None:
     """Write an empty template per input entity and COLUMNS.md documenting the columns."""

@@ -24,18 +24,14 @@ def settings_markdown() -> str:
 
 
 def kpis_markdown() -> str:
-    try:
-        from dashboard.kpis.docs import kpi_markdown_table
-    except ImportError:
-        return "(The KPI registry is not built yet.)"
+    from dashboard.kpis.docs import kpi_markdown_table
+
     return kpi_markdown_table()
 
 
 def targets_markdown() -> str:
-    try:
-        from dashboard.kpis.docs import targets_markdown as render
-    except ImportError:
-        return "(The targets file is not built yet.)"
+    from dashboard.kpis.docs import targets_markdown as render
+
     return render()
 
 

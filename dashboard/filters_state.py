@@ -1,0 +1,415 @@
+"""The filter selection as a value, and its round trip through the URL query string.
+
+The selection (academic-year range, faculties, programmes, cycles, international basis) lives
+in the URL, so a copied link reopens the same view, a reload keeps it and the back button
+works. This module is pure: ``parse_query`` turns a query (as Dash's ``layout(**query)`` or
+``urllib.parse.parse_qs`` hands it over) into a :class:`FilterState` plus notices for anything
+it had to ignore; ``to_query`` writes the state back. Checks that need the published data
+(does this faculty exist?) use a :class:`FilterOptions` read by ``dashboard.queries.filters``.
+
+Query keys: ``from``, ``to`` (first and last academic year, ``2019`` or ``2019-20``),
+``faculty``, ``programme`` (programme code), ``cycle`` (repeatable) and ``basis``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from dashboard.i18n import _
+
+CYCLES = ("bachelor", "master", "phd", "short_cycle")
+# Cycles offered even when the loaded data has none of them (the KPI catalogue's three).
+DEFAULT_CYCLES = ("bachelor", "master", "phd")
+BASES = ("nationality", "prior_education", "both")
+DEFAULT_BASIS = "nationality"
+
+QUERY_FROM = "from"
+QUERY_TO = "to"
+QUERY_FACULTY = "faculty"
+QUERY_PROGRAMME = "programme"
+QUERY_CYCLE = "cycle"
+QUERY_BASIS = "basis"
+QUERY_KEYS = (QUERY_FROM, QUERY_TO, QUERY_FACULTY, QUERY_PROGRAMME, QUERY_CYCLE, QUERY_BASIS)
+
+_YEAR = re.compile(r"^\s*(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?\s*$")
+
+
+def academic_year_label(year: int) -> str:
+    """``2019`` -> ``'2019-20'`` (the academic year starting 1 September 2019)."""
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def parse_academic_year(text: str) -> int | None:
+    """``'2019'``, ``'2019-20'``, ``'2019-2020'`` or ``'2019/20'`` -> 2019; else ``None``."""
+    match = _YEAR.match(str(text))
+    if not match:
+        return None
+    start = int(match.group(1))
+    end = match.group(2)
+    if end is not None and int(end) % 100 != (start + 1) % 100:
+        return None
+    if not 1900 <= start <= 2200:
+        return None
+    return start
+
+
+def basis_label(basis: str) -> str:
+    """How a basis is named to a person."""
+    return {
+        "nationality": _("nationality"),
+        "prior_education": _("country of prior education"),
+        "both": _("nationality and prior education"),
+    }.get(basis, basis)
+
+
+def cycle_label(cycle: str) -> str:
+    """How a cycle is named to a person."""
+    return {
+        "bachelor": _("bachelor"),
+        "master": _("master"),
+        "phd": _("PhD"),
+        "short_cycle": _("short cycle"),
+    }.get(cycle, cycle)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme as the filter bar offers it."""
+
+    code: str
+    name: str
+    faculty: str
+    cycle: str
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the published data allows to be selected."""
+
+    years: tuple[int, ...] = ()
+    faculties: tuple[str, ...] = ()
+    programmes: tuple[Programme, ...] = ()
+    cycles: tuple[str, ...] = DEFAULT_CYCLES
+
+    def programmes_in(self, faculties: Iterable[str]) -> tuple[Programme, ...]:
+        """Programmes of the given faculties (every programme when none is given)."""
+        chosen = set(faculties)
+        if not chosen:
+            return self.programmes
+        return tuple(p for p in self.programmes if p.faculty in chosen)
+
+    def programme_names(self) -> dict[str, str]:
+        return {p.code: p.name for p in self.programmes}
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """One filter selection. Empty tuples mean "all"; years are inclusive academic years."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    faculties: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    cycles: tuple[str, ...] = ()
+    basis: str = DEFAULT_BASIS
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, for a ``dcc.Store``."""
+        return {
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "faculties": list(self.faculties),
+            "programmes": list(self.programmes),
+            "cycles": list(self.cycles),
+            "basis": self.basis,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> FilterState:
+        """Inverse of :meth:`to_dict` (``None`` -> the default state)."""
+        if not data:
+            return cls()
+        return cls(
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            faculties=tuple(data.get("faculties") or ()),
+            programmes=tuple(data.get("programmes") or ()),
+            cycles=tuple(data.get("cycles") or ()),
+            basis=data.get("basis") or DEFAULT_BASIS,
+        )
+
+    @property
+    def years(self) -> tuple[int, ...] | None:
+        """Every academic year of the range, or ``None`` when the range is open."""
+        if self.year_from is None or self.year_to is None:
+            return None
+        return tuple(range(self.year_from, self.year_to + 1))
+
+
+@dataclass
+class _Parse:
+    notices: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+
+def _values(query: Mapping[str, Any], key: str) -> list[str]:
+    """Every value of ``key`` (Dash gives a str for one value, a list for repeated keys)."""
+    raw = query.get(key)
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    return [str(value).strip() for value in raw if str(value).strip()]
+
+
+def _single(query: Mapping[str, Any], key: str, parse: _Parse) -> str | None:
+    values = _values(query, key)
+    if len(values) > 1:
+        parse.note(
+            _("The link gives '{key}' more than once; the first value ({value}) is used.").format(
+                key=key, value=values[0]
+            )
+        )
+    return values[0] if values else None
+
+
+def _year(query: Mapping[str, Any], key: str, parse: _Parse) -> int | None:
+    text = _single(query, key, parse)
+    if text is None:
+        return None
+    year = parse_academic_year(text)
+    if year is None:
+        parse.note(
+            _(
+                "'{value}' is not an academic year (use e.g. 2019 or 2019-20); it is ignored."
+            ).format(value=text)
+        )
+    return year
+
+
+def _match(value: str, allowed: Sequence[str]) -> str | None:
+    """``value`` as spelled in ``allowed`` (case-insensitive), or ``None``."""
+    lowered = {item.casefold(): item for item in allowed}
+    return lowered.get(value.casefold())
+
+
+def _choices(
+    query: Mapping[str, Any],
+    key: str,
+    allowed: Sequence[str] | None,
+    message: str,
+    parse: _Parse,
+) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for value in _values(query, key):
+        matched = value if allowed is None else _match(value, allowed)
+        if matched is None:
+            parse.note(message.format(value=value))
+        elif matched not in chosen:
+            chosen.append(matched)
+    return tuple(chosen)
+
+
+def parse_query(
+    query: Mapping[str, Any],
+    options: FilterOptions | None = None,
+    default_basis: str = DEFAULT_BASIS,
+) -> tuple[FilterState, list[str]]:
+    """The selection a query string asks for, and a notice for every value that was ignored.
+
+    Never raises: unknown or malformed values fall back to the default ("all", or the
+    ``default_basis`` setting). Keys other than :data:`QUERY_KEYS` are left to the page.
+    With ``options`` the values are also checked against the published data, and an open
+    year range is closed to the first and last available year.
+    """
+    parse = _Parse()
+    year_from = _year(query, QUERY_FROM, parse)
+    year_to = _year(query, QUERY_TO, parse)
+
+    if options is not None and options.years:
+        first, last = min(options.years), max(options.years)
+        for label, year in (("from", year_from), ("to", year_to)):
+            if year is not None and not first <= year <= last:
+                parse.note(
+                    _(
+                        "There is no data for {year}; the {label} year is set to the "
+                        "nearest year with data."
+                    ).format(year=academic_year_label(year), label=_(label))
+                )
+        year_from = first if year_from is None else min(max(year_from, first), last)
+        year_to = last if year_to is None else min(max(year_to, first), last)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        parse.note(
+            _("The first year ({first}) came after the last ({last}); they are swapped.").format(
+                first=academic_year_label(year_from), last=academic_year_label(year_to)
+            )
+        )
+        year_from, year_to = year_to, year_from
+
+    faculties = _choices(
+        query,
+        QUERY_FACULTY,
+        None if options is None else options.faculties,
+        _("There is no faculty '{value}' in the data; it is ignored."),
+        parse,
+    )
+
+    programmes: tuple[str, ...]
+    if options is None:
+        programmes = _choices(query, QUERY_PROGRAMME, None, "", parse)
+    else:
+        known = [p.code for p in options.programmes]
+        programmes = _choices(
+            query,
+            QUERY_PROGRAMME,
+            known,
+            _("There is no programme with code '{value}' in the data; it is ignored."),
+            parse,
+        )
+        in_faculties = {p.code for p in options.programmes_in(faculties)}
+        outside = [code for code in programmes if code not in in_faculties]
+        for code in outside:
+            parse.note(
+                _(
+                    "Programme '{value}' is not part of the selected faculties; it is ignored."
+                ).format(value=code)
+            )
+        programmes = tuple(code for code in programmes if code in in_faculties)
+
+    allowed_cycles = CYCLES if options is None else tuple(options.cycles)
+    cycles = _choices(
+        query,
+        QUERY_CYCLE,
+        allowed_cycles,
+        _("'{value}' is not a cycle (bachelor, master or phd); it is ignored."),
+        parse,
+    )
+    cycles = tuple(c for c in allowed_cycles if c in cycles)  # canonical order
+
+    basis = default_basis
+    basis_text = _single(query, QUERY_BASIS, parse)
+    if basis_text is not None:
+        matched = _match(basis_text, BASES)
+        if matched is None:
+            parse.note(
+                _(
+                    "'{value}' is not an international basis (nationality, prior_education or "
+                    "both); {default} is used."
+                ).format(value=basis_text, default=default_basis)
+            )
+        else:
+            basis = matched
+
+    state = FilterState(
+        year_from=year_from,
+        year_to=year_to,
+        faculties=faculties,
+        programmes=programmes,
+        cycles=cycles,
+        basis=basis,
+    )
+    return state, parse.notices
+
+
+def query_pairs(state: FilterState) -> list[tuple[str, str]]:
+    """The state as ``(key, value)`` pairs, in a fixed order, "all" left out."""
+    pairs: list[tuple[str, str]] = []
+    if state.year_from is not None:
+        pairs.append((QUERY_FROM, str(state.year_from)))
+    if state.year_to is not None:
+        pairs.append((QUERY_TO, str(state.year_to)))
+    pairs += [(QUERY_FACULTY, faculty) for faculty in state.faculties]
+    pairs += [(QUERY_PROGRAMME, code) for code in state.programmes]
+    pairs += [(QUERY_CYCLE, cycle) for cycle in state.cycles]
+    pairs.append((QUERY_BASIS, state.basis))
+    return pairs
+
+
+def to_query(state: FilterState) -> str:
+    """The state as a query string without the leading ``?``.
+
+    The basis and a closed year range are always written, so a copied link shows the same
+    view after new years are loaded or the default basis setting changes.
+    """
+    return urlencode(query_pairs(state))
+
+
+def search_to_query(search: str | None) -> dict[str, list[str]]:
+    """A ``location.search`` string (``'?a=1&a=2'``) as ``{'a': ['1', '2']}``."""
+    query: dict[str, list[str]] = {}
+    for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True):
+        query.setdefault(key, []).append(value)
+    return query
+
+
+def parse_search(
+    search: str | None,
+    options: FilterOptions | None = None,
+    default_basis: str = DEFAULT_BASIS,
+) -> tuple[FilterState, list[str]]:
+    """:func:`parse_query` on a ``location.search`` string."""
+    return parse_query(search_to_query(search), options, default_basis)
+
+
+def merge_search(search: str | None, state: FilterState) -> str:
+    """``search`` with the filter keys replaced by ``state`` (other keys kept, in order)."""
+    others = [
+        (key, value)
+        for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+        if key not in QUERY_KEYS
+    ]
+    return "?" + urlencode(query_pairs(state) + others)
+
+
+def years_label(state: FilterState) -> str:
+    """The year range in words: ``'2018-19 to 2020-21'``, ``'2019-20'`` or ``'all years'``."""
+    if state.year_from is None or state.year_to is None:
+        return _("all years")
+    if state.year_from == state.year_to:
+        return academic_year_label(state.year_from)
+    return _("{first} to {last}").format(
+        first=academic_year_label(state.year_from), last=academic_year_label(state.year_to)
+    )
+
+
+def describe(state: FilterState, options: FilterOptions | None = None) -> str:
+    """The selection in words, for chart titles and data sheets.
+
+    >>> describe(FilterState(2018, 2020, ("Law",), (), ("master",), "nationality"))
+    '2018-19 to 2020-21 · faculty Law · all programmes · master · international by nationality'
+    """
+    parts: list[str] = [years_label(state)]
+    if state.faculties:
+        label = _("faculty") if len(state.faculties) == 1 else _("faculties")
+        parts.append(f"{label} {', '.join(state.faculties)}")
+    else:
+        parts.append(_("all faculties"))
+    if state.programmes:
+        names = options.programme_names() if options is not None else {}
+        parts.append(", ".join(names.get(code, code) for code in state.programmes))
+    else:
+        parts.append(_("all programmes"))
+    if state.cycles:
+        parts.append(", ".join(cycle_label(cycle) for cycle in state.cycles))
+    else:
+        parts.append(_("all cycles"))
+    parts.append(_("international by {basis}").format(basis=basis_label(state.basis)))
+    return " · ".join(parts)
+
+
+def with_defaults(state: FilterState, options: FilterOptions) -> FilterState:
+    """``state`` with an open year range closed to the available years."""
+    if not options.years:
+        return state
+    return replace(
+        state,
+        year_from=min(options.years) if state.year_from is None else state.year_from,
+        year_to=max(options.years) if state.year_to is None else state.year_to,
+    )

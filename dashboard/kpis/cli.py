@@ -1,0 +1,160 @@
+"""``intl-kpi kpis``: the KPI table on the command line (registered in ``etl/cli.py``).
+
+Same query layer, suppression and targets as the dashboard; the selection options mirror
+the dashboard's filter bar.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import sys
+from pathlib import Path
+
+import click
+import duckdb
+import pandas as pd
+
+from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
+from dashboard.kpis import query
+from dashboard.kpis.registry import BREAKDOWNS, UnknownKpi
+from dashboard.kpis.status import STATUSES
+from dashboard.kpis.table import STATUS, TARGETS, kpi_table
+from dashboard.kpis.targets import TargetsError, read_targets
+from etl.settings import Settings
+
+
+def _year(text: str | None, option: str) -> int | None:
+    if text is None:
+        return None
+    year = parse_academic_year(text)
+    if year is None:
+        raise click.BadParameter(
+            f"{text!r} is not an academic year (2019 or 2019-20)", param_hint=option
+        )
+    return year
+
+
+def run_kpis(
+    settings: Settings,
+    *,
+    kpi_ids: tuple[str, ...],
+    years: tuple[str, ...],
+    year_from: str | None,
+    year_to: str | None,
+    faculties: tuple[str, ...],
+    programmes: tuple[str, ...],
+    cycles: tuple[str, ...],
+    by: str | None,
+    basis: str | None,
+    suppression: str | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    if by is not None and by not in BREAKDOWNS:
+        raise click.BadParameter(f"{by!r}; use one of {', '.join(BREAKDOWNS)}", param_hint="--by")
+    chosen_years = [_year(text, "--year") for text in years]
+    first = _year(year_from, "--from")
+    last = _year(year_to, "--to")
+    if chosen_years:
+        first, last = min(chosen_years), max(chosen_years)
+    state = FilterState(
+        year_from=first,
+        year_to=last,
+        faculties=faculties,
+        programmes=programmes,
+        cycles=cycles,
+        basis=basis or settings.international_basis,
+    )
+    context = dataclasses.replace(
+        query.QueryContext.from_settings(settings),
+        **({"suppression": suppression} if suppression else {}),
+    )
+    try:
+        targets = read_targets(settings.targets_file)
+    except TargetsError as error:
+        raise click.ClickException(str(error)) from error
+    connection = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        table = kpi_table(connection.cursor(), state, context, targets, kpi_ids or None, by)
+    except (UnknownKpi, query.UnknownBreakdown) as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        connection.close()
+    if chosen_years:
+        table = table[table[query.ACADEMIC_YEAR].isin(chosen_years)].reset_index(drop=True)
+    _write(table, output_format, output)
+
+
+def _write(table: pd.DataFrame, output_format: str, output: Path | None) -> None:
+    if output_format == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs --output FILE")
+        table.to_excel(output, index=False, sheet_name="KPIs")
+        click.echo(f"wrote {len(table)} rows to {output}")
+        return
+    if output_format == "csv":
+        text = table.to_csv(index=False)
+    elif output_format == "json":
+        records = [
+            {key: _json_value(value) for key, value in row.items()}
+            for row in table.to_dict(orient="records")
+        ]
+        text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _human(table)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(table)} rows to {output}")
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _number(value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit in ("ratio", "index", "per_100"):
+        return f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+def _human(table: pd.DataFrame) -> str:
+    if table.empty:
+        return "No KPI values for this selection.\n"
+    lines = []
+    header = (
+        f"{'kpi':<34} {'year':<8} {'group':<24} {'value':>10} {'num':>9} {'den':>9}  "
+        f"{'status':<22} flags"
+    )
+    lines.append(header)
+    for row in table.itertuples(index=False):
+        flags = []
+        if row.suppressed:
+            flags.append("suppressed")
+        if row.provisional:
+            flags.append("provisional")
+        if row.method and row.method != query.METHOD_GRADUATES:
+            flags.append(row.method)
+        if row.note:
+            flags.append(row.note)
+        status = STATUSES[getattr(row, STATUS)][0] if getattr(row, TARGETS) else ""
+        lines.append(
+            f"{row.kpi_id:<34} {academic_year_label(int(row.academic_year)):<8} "
+            f"{str(row.group)[:24]:<24} {_number(row.value, row.unit):>10} "
+            f"{_number(row.numerator, 'count'):>9} {_number(row.denominator, 'count'):>9}  "
+            f"{status:<22} {', '.join(flags)}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,561 @@
+"""The KPI registry: one definition per KPI of the catalogue (``shared/spec/KPIS.md``).
+
+The ids are the public contract (CLI, URLs, downloads). Everything a person reads about a
+KPI — its name, definition, numerator and denominator, unit, which way is good — comes from
+here: the Definitions page, every download's data sheet, the README table and the CLI.
+Text is stored in English and translated where it is shown (``dashboard.i18n._``).
+
+The registry also holds the rules that are part of a definition rather than of the code:
+which mobility activities count toward the EU benchmark, and the length or credits a stay
+needs to count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboard.i18n import _
+
+# The EU benchmark counts credit mobility of >= 3 months or >= 15 ECTS (Council
+# Recommendation "Europe on the Move", 2024; Eurostat's graduate mobility indicator).
+BENCHMARK_MIN_DAYS = 90
+BENCHMARK_MIN_ECTS = 15
+# Activities whose stays count toward the EU benchmark when long enough. Blended intensive
+# programmes, virtual exchange, short doctoral stays and staff activities are shown but never
+# counted.
+BENCHMARK_ACTIVITIES = ("study", "traineeship", "combined")
+BLENDED_VIRTUAL_ACTIVITIES = ("blended_intensive", "virtual_exchange")
+STAFF_MOBILITY_ACTIVITIES = ("staff_teaching", "staff_training")
+# Study activities whose credits are recognised at home (traineeships may carry no ECTS).
+RECOGNITION_ACTIVITIES = ("study", "combined")
+# Erasmus+ cooperation actions counted as cooperation projects.
+COOPERATION_ACTIONS = (
+    "cooperation_partnership",
+    "alliance_for_innovation",
+    "european_university",
+    "capacity_building",
+    "jean_monnet",
+    "other",
+)
+
+UNITS = {
+    "percent": _("%"),
+    "count": _("count"),
+    "index": _("effective number"),
+    "ratio": _("incoming per outgoing"),
+    "per_100": _("per 100 academic staff"),
+}
+THEMES = {
+    "diversity": _("Nationality diversity"),
+    "mobility": _("Mobility"),
+    "networks": _("Networks and partnerships"),
+}
+# What a breakdown is called in the interface; the query layer maps each to SQL.
+BREAKDOWNS = {
+    "faculty": _("faculty"),
+    "programme": _("programme"),
+    "cycle": _("cycle"),
+    "gender": _("gender"),
+    "nationality": _("nationality"),
+    "nationality_region": _("region of nationality (home / EEA / rest of world)"),
+    "world_region": _("world region of nationality"),
+    "staff_category": _("staff category"),
+    "population": _("students or staff"),
+    "activity": _("activity"),
+    "benchmark": _("counts toward the EU benchmark"),
+    "partner_country": _("partner country"),
+    "partner_region": _("partner region"),
+    "direction": _("direction"),
+    "participant": _("students or staff"),
+    "network": _("network"),
+    "network_type": _("network type"),
+    "activity_type": _("activity type"),
+    "action_type": _("action type"),
+    "role": _("role"),
+    "agreement_type": _("agreement type"),
+}
+FILTERS = ("years", "faculty", "programme", "cycle", "basis")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI as the catalogue defines it."""
+
+    id: str
+    theme: str
+    name: str
+    definition: str
+    numerator: str
+    denominator: str
+    unit: str
+    # "up": higher is better; "down": lower is better; "none": neither (context figure).
+    direction: str
+    breakdowns: tuple[str, ...]
+    # Which filters narrow this KPI; the others are ignored (and said to be ignored).
+    filters: tuple[str, ...]
+    policy_reference: str
+    # Whether numerator/denominator count people: only those are subject to suppression.
+    counts_people: bool = True
+    # Numerator is part of the denominator (a share): the complement is a cell too.
+    share: bool = False
+    # Extra measures next to value/numerator/denominator (e.g. participants), and whether
+    # each counts people.
+    extra_measures: tuple[tuple[str, str, bool], ...] = ()
+    # A label on the value column when the KPI falls back to another method.
+    note: str = ""
+    cycle: str | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit in ("percent", "ratio", "per_100")
+
+    def text(self, attribute: str) -> str:
+        """A text attribute, translated."""
+        value = getattr(self, attribute)
+        return _(value) if value else ""
+
+    def unit_label(self) -> str:
+        return UNITS[self.unit]
+
+
+_STUDENT_BREAKDOWNS = (
+    "faculty",
+    "programme",
+    "gender",
+    "nationality_region",
+    "world_region",
+    "nationality",
+)
+_STUDENT_FILTERS = ("years", "faculty", "programme", "cycle", "basis")
+_BENCHMARK_TEXT = (
+    "study or traineeship abroad of at least 3 months or at least 15 ECTS, summed over stays"
+)
+
+
+def _intl_share(cycle: str, name: str, reference: str) -> Kpi:
+    return Kpi(
+        id=f"intl_share_{cycle}",
+        theme="diversity",
+        name=name,
+        definition=(
+            f"International degree students in the {cycle} cycle as a share of all degree "
+            f"students in that cycle, headcount on 1 October. International: by the selected "
+            f"basis (default a nationality other than the home country; dual nationals "
+            f"holding the home nationality count as home). Students whose nationality is "
+            f"unknown or not available are left out of both counts."
+        ),
+        numerator=f"international degree students ({cycle})",
+        denominator=f"all degree students ({cycle}) with known status",
+        unit="percent",
+        direction="up",
+        breakdowns=_STUDENT_BREAKDOWNS,
+        filters=("years", "faculty", "programme", "basis"),
+        policy_reference=reference,
+        share=True,
+        cycle=cycle,
+    )
+
+
+def _mobility_rate(cycle: str, label: str) -> Kpi:
+    return Kpi(
+        id=f"outgoing_mobility_rate_{cycle}",
+        theme="mobility",
+        name=f"Graduate mobility rate ({label})",
+        definition=(
+            f"Graduates of the year in the {cycle} cycle who, while enrolled, had credit "
+            f"mobility abroad ({_BENCHMARK_TEXT}), as a share of all graduates of the year in "
+            f"that cycle (the Eurostat / EU benchmark method). Graduates are linked to their "
+            f"mobility records by student key; aggregated graduate rows use their "
+            f"credit-mobile flag. Where a year has no graduate records, the yearly "
+            f"participation rate of the cycle is shown instead and labelled as such."
+        ),
+        numerator=f"{cycle} graduates with qualifying credit mobility",
+        denominator=f"all {cycle} graduates of the year",
+        unit="percent",
+        direction="up",
+        breakdowns=("faculty", "programme", "gender"),
+        filters=("years", "faculty", "programme"),
+        policy_reference=(
+            "EU: at least 23% of graduates by 2030 (Council Recommendation 'Europe on the "
+            "Move', 13 May 2024); EHEA/EU 2020 benchmark: 20%"
+        ),
+        share=True,
+        cycle=cycle,
+    )
+
+
+KPIS: tuple[Kpi, ...] = (
+    _intl_share("bachelor", "International bachelor's students", "trend only"),
+    _intl_share(
+        "master",
+        "International master's students",
+        "Erasmus Policy Statement: 23% in 2019; maintain at least 23%",
+    ),
+    _intl_share(
+        "phd",
+        "International PhD candidates",
+        "Erasmus Policy Statement: more than 42%; maintain at least 42%",
+    ),
+    Kpi(
+        id="nationalities_count",
+        theme="diversity",
+        name="Nationalities among students and staff",
+        definition=(
+            "Distinct nationalities among enrolled students (degree and exchange) and staff "
+            "in the year, first nationality, excluding unknown, stateless and not available. "
+            "A programme or cycle filter counts students only."
+        ),
+        numerator="distinct nationalities",
+        denominator="",
+        unit="count",
+        direction="up",
+        breakdowns=("population", "faculty"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="Erasmus Policy Statement: more than 122 nationalities",
+        counts_people=False,
+    ),
+    Kpi(
+        id="intl_share_staff",
+        theme="diversity",
+        name="International staff",
+        definition=(
+            "Staff (headcount on the reference date) with a nationality other than the home "
+            "country, as a share of all staff with known nationality."
+        ),
+        numerator="international staff",
+        denominator="all staff with known nationality",
+        unit="percent",
+        direction="up",
+        breakdowns=(
+            "faculty",
+            "staff_category",
+            "gender",
+            "nationality_region",
+            "world_region",
+            "nationality",
+        ),
+        filters=("years", "faculty"),
+        policy_reference="Erasmus Policy Statement: about a quarter of all staff",
+        share=True,
+    ),
+    Kpi(
+        id="intl_share_academic_staff",
+        theme="diversity",
+        name="International academic staff",
+        definition=(
+            "Academic staff (headcount on the reference date) with a nationality other than "
+            "the home country, as a share of all academic staff with known nationality."
+        ),
+        numerator="international academic staff",
+        denominator="all academic staff with known nationality",
+        unit="percent",
+        direction="up",
+        breakdowns=(
+            "faculty",
+            "staff_category",
+            "gender",
+            "nationality_region",
+            "world_region",
+            "nationality",
+        ),
+        filters=("years", "faculty"),
+        policy_reference="Erasmus Policy Statement: 39% of academic staff",
+        share=True,
+    ),
+    Kpi(
+        id="nationality_diversity_index",
+        theme="diversity",
+        name="Nationality diversity index",
+        definition=(
+            "Effective number of nationalities among enrolled degree students: the "
+            "exponential of the Shannon entropy of the nationality shares (first "
+            "nationality; unknown and not available left out). Equals the number of "
+            "nationalities when all are equally represented."
+        ),
+        numerator="",
+        denominator="degree students with known nationality",
+        unit="index",
+        direction="up",
+        breakdowns=("faculty", "programme", "cycle"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="trend only",
+    ),
+    _mobility_rate("bachelor", "bachelor"),
+    _mobility_rate("master", "master"),
+    _mobility_rate("phd", "PhD"),
+    Kpi(
+        id="outgoing_participation_rate",
+        theme="mobility",
+        name="Yearly outgoing participation rate",
+        definition=(
+            f"Distinct students starting a qualifying outgoing mobility in the year "
+            f"({_BENCHMARK_TEXT.replace(', summed over stays', ', per stay')}) as a share of "
+            f"enrolled degree students in the year. The yearly rate, used where graduate "
+            f"records are missing."
+        ),
+        numerator="students starting qualifying outgoing mobility",
+        denominator="enrolled degree students",
+        unit="percent",
+        direction="up",
+        breakdowns=("faculty", "programme", "cycle"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="trend only",
+        share=True,
+    ),
+    Kpi(
+        id="outgoing_students",
+        theme="mobility",
+        name="Outgoing student mobilities",
+        definition=(
+            "Outgoing student mobilities starting in the year, all activities. The "
+            "'benchmark' breakdown says which count toward the EU benchmark."
+        ),
+        numerator="outgoing student mobilities",
+        denominator="",
+        unit="count",
+        direction="up",
+        breakdowns=(
+            "cycle",
+            "activity",
+            "benchmark",
+            "faculty",
+            "programme",
+            "partner_country",
+            "partner_region",
+        ),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="trend only",
+    ),
+    Kpi(
+        id="incoming_exchange_students",
+        theme="mobility",
+        name="Incoming exchange students",
+        definition="Incoming credit-mobile (exchange) student mobilities starting in the year.",
+        numerator="incoming student mobilities",
+        denominator="",
+        unit="count",
+        direction="up",
+        breakdowns=("cycle", "activity", "faculty", "programme", "partner_country"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="Erasmus Policy Statement: remain an attractive destination (trend)",
+    ),
+    Kpi(
+        id="exchange_balance",
+        theme="mobility",
+        name="Exchange balance",
+        definition=(
+            "Incoming student mobilities per outgoing student mobility starting in the year, "
+            "overall and per partner country; above 1 means more students come than go."
+        ),
+        numerator="incoming student mobilities",
+        denominator="outgoing student mobilities",
+        unit="ratio",
+        direction="none",
+        breakdowns=("partner_country", "partner_region", "faculty", "cycle"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="trend only",
+    ),
+    Kpi(
+        id="blended_virtual_share",
+        theme="mobility",
+        name="Blended and virtual share",
+        definition=(
+            "Blended intensive programmes and virtual exchanges as a share of all outgoing "
+            "student activities starting in the year."
+        ),
+        numerator="outgoing blended intensive programmes and virtual exchanges",
+        denominator="all outgoing student activities",
+        unit="percent",
+        direction="up",
+        breakdowns=("faculty", "cycle"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="Erasmus Policy Statement: promote virtual exchange (trend)",
+        share=True,
+    ),
+    Kpi(
+        id="fewer_opportunities_share",
+        theme="mobility",
+        name="Participants with fewer opportunities",
+        definition=(
+            "Outgoing student mobilities by students flagged with fewer opportunities, as a "
+            "share of all outgoing student mobilities starting in the year (unflagged counts "
+            "as not flagged)."
+        ),
+        numerator="outgoing mobilities with fewer opportunities",
+        denominator="all outgoing student mobilities",
+        unit="percent",
+        direction="up",
+        breakdowns=("faculty", "cycle", "activity"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference=(
+            "Erasmus Policy Statement: lower barriers for disadvantaged groups (trend)"
+        ),
+        share=True,
+    ),
+    Kpi(
+        id="ects_recognition_rate",
+        theme="mobility",
+        name="ECTS recognition rate",
+        definition=(
+            "ECTS recognised at home as a share of ECTS earned abroad, over completed "
+            "outgoing study mobilities starting in the year that report both."
+        ),
+        numerator="ECTS recognised",
+        denominator="ECTS earned abroad",
+        unit="percent",
+        direction="up",
+        breakdowns=("faculty", "programme", "cycle", "partner_country"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="Erasmus Charter: full automatic recognition (100%)",
+        counts_people=False,
+    ),
+    Kpi(
+        id="staff_mobility_rate",
+        theme="mobility",
+        name="Staff mobility rate",
+        definition=(
+            "Outgoing staff mobilities (teaching and training) starting in the year per 100 "
+            "academic staff (headcount on the reference date of the year)."
+        ),
+        numerator="outgoing staff mobilities",
+        denominator="academic staff",
+        unit="per_100",
+        direction="up",
+        breakdowns=("faculty", "activity"),
+        filters=("years", "faculty"),
+        policy_reference="Erasmus Policy Statement: staff mobility promoted (trend)",
+    ),
+    Kpi(
+        id="cee_neighbourhood_share",
+        theme="mobility",
+        name="Central/Eastern Europe and neighbourhood share",
+        definition=(
+            "Mobilities (students and staff, both directions) with partners in Central and "
+            "Eastern Europe or the EU's neighbouring countries, as a share of all mobilities "
+            "with a known partner country starting in the year."
+        ),
+        numerator="mobilities with CEE or neighbourhood partners",
+        denominator="all mobilities with a known partner country",
+        unit="percent",
+        direction="up",
+        breakdowns=("direction", "participant", "faculty"),
+        filters=("years", "faculty", "programme", "cycle"),
+        policy_reference="Erasmus Policy Statement priority: rising trend",
+        share=True,
+    ),
+    Kpi(
+        id="mobility_window_coverage",
+        theme="mobility",
+        name="Mobility window coverage",
+        definition=(
+            "Bachelor programmes offering a 30 ECTS mobility window as a share of all "
+            "bachelor programmes with enrolled students in the year (programmes without "
+            "the flag count as not offering one)."
+        ),
+        numerator="bachelor programmes with a mobility window",
+        denominator="bachelor programmes with students",
+        unit="percent",
+        direction="up",
+        breakdowns=("faculty",),
+        filters=("years", "faculty", "programme"),
+        policy_reference="Erasmus Policy Statement: nearly all programmes",
+        counts_people=False,
+        share=True,
+    ),
+    Kpi(
+        id="active_networks",
+        theme="networks",
+        name="Active network memberships",
+        definition=(
+            "Networks and alliances with an active membership in the year (member since "
+            "that year or earlier, and not ended before it)."
+        ),
+        numerator="active memberships",
+        denominator="",
+        unit="count",
+        direction="up",
+        breakdowns=("network", "network_type"),
+        filters=("years",),
+        policy_reference="Erasmus Policy Statement: enhanced integration, EUniWell a priority",
+        counts_people=False,
+    ),
+    Kpi(
+        id="network_activities",
+        theme="networks",
+        name="Network activities",
+        definition=(
+            "Activities in the year per network and type (joint programme, summer school, "
+            "staff exchange, research project, student mobility), with their participants."
+        ),
+        numerator="activities",
+        denominator="",
+        unit="count",
+        direction="up",
+        breakdowns=("network", "activity_type", "faculty"),
+        filters=("years", "faculty"),
+        policy_reference="trend",
+        counts_people=False,
+        extra_measures=(("participants", "participants", True),),
+    ),
+    Kpi(
+        id="erasmus_cooperation_projects",
+        theme="networks",
+        name="Erasmus+ cooperation projects",
+        definition=(
+            "Erasmus+ cooperation projects (cooperation partnerships, alliances for "
+            "innovation, European Universities and other cooperation actions) active in the "
+            "academic year, with the total EU grant of those projects."
+        ),
+        numerator="active projects",
+        denominator="",
+        unit="count",
+        direction="up",
+        breakdowns=("action_type", "role", "network", "faculty"),
+        filters=("years", "faculty"),
+        policy_reference="Erasmus Policy Statement: stimulate participation (rising trend)",
+        counts_people=False,
+        extra_measures=(("eu_grant_eur", "EU grant (EUR)", False),),
+    ),
+    Kpi(
+        id="partner_agreements",
+        theme="networks",
+        name="Partner agreements",
+        definition=(
+            "Inter-institutional agreements active in the year, by partner country and region."
+        ),
+        numerator="active agreements",
+        denominator="",
+        unit="count",
+        direction="up",
+        breakdowns=("partner_country", "partner_region", "agreement_type", "faculty"),
+        filters=("years", "faculty"),
+        policy_reference="trend",
+        counts_people=False,
+        extra_measures=(
+            ("places_outgoing", "places for outgoing students", False),
+            ("places_incoming", "places for incoming students", False),
+        ),
+    ),
+)
+
+REGISTRY: dict[str, Kpi] = {kpi.id: kpi for kpi in KPIS}
+
+
+class UnknownKpi(KeyError):
+    """A KPI id that the registry does not hold."""
+
+    def __str__(self) -> str:
+        return f"unknown KPI {self.args[0]!r}; known: {', '.join(REGISTRY)}"
+
+
+def get_kpi(kpi_id: str) -> Kpi:
+    """The KPI with this id; raises :class:`UnknownKpi`."""
+    try:
+        return REGISTRY[kpi_id]
+    except KeyError:
+        raise UnknownKpi(kpi_id) from None
+
+
+def breakdown_label(name: str) -> str:
+    return BREAKDOWNS.get(name, name)
