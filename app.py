@@ -1,0 +1,42 @@
+"""The dashboard's app shell: pages from ``dashboard/pages``, the navbar built from the page
+registry, the status banner, and ``server`` for gunicorn (``gunicorn app:server``).
+
+No data is read here: pages and callbacks read the published database on each request.
+Everything the browser loads is served by this app (Dash's own scripts, the vendored
+Bootstrap and Inter fonts under ``dashboard/assets``), so the dashboard works offline.
+"""
+
+from pathlib import Path
+
+import dash
+from dash import Dash, dcc
+
+import dashboard.callbacks  # noqa: F401 (registers every callback)
+from dashboard import ids, runtime
+from dashboard.components.shell import APP_TITLE, INDEX_STRING, app_layout, navigation_pages
+
+HERE = Path(__file__).parent
+
+app = Dash(
+    __name__,
+    use_pages=True,
+    pages_folder=str(HERE / "dashboard" / "pages"),
+    assets_folder=str(HERE / "dashboard" / "assets"),
+    serve_locally=True,  # Dash's JS from this server, never from a CDN
+    title=APP_TITLE,
+    index_string=INDEX_STRING,
+    # Pages render their controls only when data is published, so Dash cannot check every
+    # callback against one layout; tests/dashboard/test_callback_ids.py does instead.
+    suppress_callback_exceptions=True,
+)
+app.layout = [
+    dcc.Location(id=ids.APP_LOCATION),
+    app_layout(
+        navigation_pages(dash.page_registry), dash.page_container, app.get_relative_path("/")
+    ),
+]
+server = app.server
+
+if __name__ == "__main__":
+    settings = runtime.settings()
+    app.run(host=settings.host, port=settings.port, dev_tools_disable_version_check=True)

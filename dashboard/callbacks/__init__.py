@@ -1,0 +1,9 @@
+"""Every callback of the dashboard, one module per page or component.
+
+Importing this package registers them all (``app.py`` does). A callbacks module that is not
+imported here silently never fires, so each one is listed explicitly.
+"""
+
+from dashboard.callbacks import chart, data, filters, shell
+
+__all__ = ["chart", "data", "filters", "shell"]

@@ -1,0 +1,74 @@
+"""Callbacks of the app shell: the status banner (demo data, data version, load date) and
+navbar links that carry the current filter selection to the next page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import dash
+from dash import ALL, Input, Output, State, callback
+
+from dashboard import ids, runtime
+from dashboard.components.shell import status_banner
+from dashboard.db import DatabaseMissing
+from dashboard.filters_state import QUERY_KEYS
+from dashboard.queries.status import published_meta
+
+
+def filter_search(search: str | None) -> str:
+    """Only the filter keys of ``search`` (page-specific keys stay on their page)."""
+    pairs = [
+        (key, value)
+        for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+        if key in QUERY_KEYS
+    ]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def navigation_hrefs(
+    search: str | None, link_ids: Sequence[Mapping[str, str]], registry: Mapping[str, Any]
+) -> list[str]:
+    """Each navbar link's href: the page's path plus the current filter selection."""
+    query = filter_search(search)
+    return [registry[link["page"]]["relative_path"] + query for link in link_ids]
+
+
+def active_links(
+    pathname: str | None, link_ids: Sequence[Mapping[str, str]], registry: Mapping[str, Any]
+) -> list[bool]:
+    """Which navbar link is the current page (``pathname`` with any prefix stripped)."""
+    current = "/" + (pathname or "").strip("/")
+    return [registry[link["page"]]["path"] == current for link in link_ids]
+
+
+@callback(
+    Output(ids.nav_link(ALL), "href"),
+    Input(ids.FILTER_LOCATION, "search"),
+    State(ids.nav_link(ALL), "id"),
+)
+def keep_filters_in_navigation(search: str | None, link_ids: list[dict]) -> list[str]:
+    return navigation_hrefs(search, link_ids, dash.page_registry)
+
+
+@callback(
+    Output(ids.nav_link(ALL), "active"),
+    Input(ids.APP_LOCATION, "pathname"),
+    State(ids.nav_link(ALL), "id"),
+)
+def mark_current_page(pathname: str | None, link_ids: list[dict]) -> list[bool]:
+    return active_links(dash.strip_relative_path(pathname), link_ids, dash.page_registry)
+
+
+@callback(Output(ids.APP_STATUS, "children"), Input(ids.APP_LOCATION, "pathname"))
+def show_published_status(_pathname: str | None) -> list:
+    """Re-read on every page change, so a new publication shows without a full reload."""
+    try:
+        cursor = runtime.cursor()
+    except DatabaseMissing:
+        return status_banner(None)
+    try:
+        return status_banner(published_meta(cursor))
+    finally:
+        cursor.close()

@@ -1,0 +1,1 @@
+"""Reusable layout pieces: the app shell, the filter bar, the chart card, the page frame."""

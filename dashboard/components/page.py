@@ -1,0 +1,72 @@
+"""The frame every page's ``layout(**query)`` shares: read the published database, check the
+query string against it, and lay out heading, filter bar and the page's own content - or,
+when nothing is published, a message saying how to load data.
+
+A page writes::
+
+    def layout(**query: str | list[str]) -> Component:
+        return page_layout(_("Mobility"), query, lambda page: [chart_card("mobility-rate")])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from dash import html
+from dash.development.base_component import Component
+
+from dashboard import runtime
+from dashboard.components.filters import filter_bar
+from dashboard.components.shell import no_database_message
+from dashboard.db import DatabaseMissing
+from dashboard.filters_state import FilterOptions, FilterState, parse_query
+from dashboard.queries.filters import filter_options
+from etl.settings import Settings
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page's content builder gets: settings, a cursor, and the checked selection."""
+
+    settings: Settings
+    cursor: duckdb.DuckDBPyConnection
+    options: FilterOptions
+    state: FilterState
+    notices: list[str]
+
+
+def page_context(
+    query: Mapping[str, Any], settings: Settings, cursor: duckdb.DuckDBPyConnection
+) -> PageContext:
+    """Check ``query`` against the published data (never raises on a bad query)."""
+    options = filter_options(cursor, settings.home_institution or None)
+    state, notices = parse_query(query, options, settings.international_basis)
+    return PageContext(settings, cursor, options, state, notices)
+
+
+def page_layout(
+    heading: str,
+    query: Mapping[str, Any],
+    content: Callable[[PageContext], list[Component]],
+    intro: str = "",
+) -> Component:
+    """Heading, filter bar and ``content(page)``; the no-data message when nothing is
+    published."""
+    settings = runtime.settings()
+    header = [html.H1(heading, className="page-heading")]
+    if intro:
+        header.append(html.P(intro, className="lead fs-6"))
+    try:
+        cursor = runtime.cursor()
+    except DatabaseMissing:
+        return html.Div([*header, no_database_message(str(settings.database))])
+    try:
+        page = page_context(query, settings, cursor)
+        return html.Div(
+            [*header, filter_bar(page.state, page.options, page.notices), *content(page)]
+        )
+    finally:
+        cursor.close()

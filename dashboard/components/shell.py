@@ -1,0 +1,164 @@
+"""The app shell's pieces: the page template, the navbar, the status banner (demo data, data
+version, load date) and the message shown when no database is published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import ids
+from dashboard.i18n import _
+
+APP_TITLE = "International KPIs"
+
+# Dash's default page template with a document language (screen readers pick the voice by
+# it; axe-core reports its absence as serious) and a skip link to the main content.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def navigation_pages(registry: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Pages that belong in the navbar (not the 404 page, not ``nav=False``), by order."""
+    return [
+        page
+        for module, page in registry.items()
+        if not module.endswith("not_found_404") and page.get("nav", True)
+    ]
+
+
+def navbar(pages: Iterable[Mapping[str, Any]], home_href: str = "/") -> dbc.Navbar:
+    """The top navigation; the links' query strings are kept up to date by a callback."""
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(APP_TITLE, href=home_href),
+                dbc.Nav(
+                    [
+                        dbc.NavItem(
+                            dbc.NavLink(
+                                page["name"],
+                                id=ids.nav_link(page["module"]),
+                                href=page["relative_path"],
+                            )
+                        )
+                        for page in pages
+                    ],
+                    id=ids.APP_NAVBAR,
+                    navbar=True,
+                ),
+            ],
+            fluid="xxl",
+        ),
+        color="dark",
+        dark=True,
+        class_name="app-navbar",
+        tag="header",
+    )
+
+
+def app_layout(pages: Iterable[Mapping[str, Any]], page_container, home_href: str = "/"):
+    """The layout around every page (no data is read here)."""
+    return html.Div(
+        [
+            html.A(
+                _("Skip to main content"),
+                href="#main",
+                className="visually-hidden-focusable",
+            ),
+            navbar(pages, home_href),
+            html.Div(id=ids.APP_STATUS, className="app-status", role="status"),
+            html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex="-1"),
+        ]
+    )
+
+
+def _published_label(published_at: str) -> str:
+    """``2025-01-31T14:05:09`` (UTC) -> ``2025-01-31 14:05 UTC``."""
+    if not published_at:
+        return _("unknown")
+    return published_at.replace("T", " ")[:16] + " UTC"
+
+
+def status_banner(meta: Mapping[str, str] | None) -> list:
+    """The banner's content from the ``meta`` table (``None``: nothing is published)."""
+    if meta is None:
+        return [
+            dbc.Alert(
+                _("No data is published yet."),
+                color="warning",
+                class_name="py-1 px-3",
+            )
+        ]
+    facts = _("Data version {version}, loaded {published}").format(
+        version=meta.get("data_version", "?"),
+        published=_published_label(meta.get("published_at", "")),
+    )
+    children: list = []
+    if meta.get("is_demo") == "true":
+        children.append(
+            dbc.Alert(
+                [
+                    html.Strong(_("Demo data.")),
+                    " ",
+                    _(
+                        "These figures describe a synthetic university, not real students or "
+                        "staff. Load real data with"
+                    ),
+                    " ",
+                    html.Code("intl-kpi load"),
+                    ".",
+                    html.Span(f" {facts}.", className="ms-1"),
+                ],
+                color="warning",
+                class_name="py-1 px-3",
+                id="app-status-demo-alert",
+            )
+        )
+    else:
+        children.append(
+            html.Div(
+                dbc.Container(facts + ".", fluid="xxl", class_name="py-1 text-body-secondary"),
+                className="bg-white border-bottom",
+            )
+        )
+    return children
+
+
+def no_database_message(database: str) -> dbc.Alert:
+    """What a page shows instead of data when nothing is published."""
+    return dbc.Alert(
+        [
+            html.H2(_("No data is loaded yet"), className="h4"),
+            html.P(
+                _("The dashboard reads the database at {path}, which does not exist yet.").format(
+                    path=database
+                )
+            ),
+            html.P(_("To try the dashboard with a synthetic university, run:")),
+            html.Pre(html.Code("intl-kpi demo")),
+            html.P(_("To load your university's files, run:")),
+            html.Pre(html.Code("intl-kpi load path/to/files")),
+            html.P(_("Then reload this page."), className="mb-0"),
+        ],
+        color="info",
+        class_name="mt-4",
+        id="app-no-database",
+    )

@@ -1,0 +1,1 @@
+"""Plain figure builders (DataFrame -> plotly figure) and the dashboard's plotly template."""

@@ -1,0 +1,48 @@
+"""Figures of the Data page: what the published database holds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.theme import PROVISIONAL_OPACITY, PROVISIONAL_PATTERN, TEMPLATE
+from dashboard.i18n import _
+
+YEAR_LABEL = "academic_year_label"
+POPULATION = "population"
+HEADCOUNT = "headcount"
+PROVISIONAL = "provisional"
+
+POPULATION_LABELS = {"enrolled": _("enrolled on 1 October"), "first_year": _("first-year entrants")}
+
+
+def enrolment_by_year_figure(frame: pd.DataFrame) -> go.Figure:
+    """Bars of enrolment headcount per academic year, one colour per population; provisional
+    years lighter and hatched. ``frame``: academic_year_label, population, headcount,
+    provisional (one row per year and population)."""
+    figure = go.Figure()
+    for population, rows in frame.groupby(POPULATION, sort=False):
+        provisional = rows[PROVISIONAL].astype(bool).tolist()
+        figure.add_trace(
+            go.Bar(
+                x=rows[YEAR_LABEL],
+                y=rows[HEADCOUNT],
+                name=POPULATION_LABELS.get(str(population), str(population)),
+                marker={
+                    "opacity": [PROVISIONAL_OPACITY if flag else 1.0 for flag in provisional],
+                    "pattern": {
+                        "shape": [PROVISIONAL_PATTERN if flag else "" for flag in provisional]
+                    },
+                },
+                customdata=[_("provisional") if flag else "" for flag in provisional],
+                hovertemplate="%{x}: %{y:,} %{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.update_layout(
+        template=TEMPLATE,
+        barmode="group",
+        xaxis={"title": {"text": _("Academic year")}, "type": "category"},
+        yaxis={"title": {"text": _("Headcount")}, "rangemode": "tozero", "tickformat": ","},
+        showlegend=frame[POPULATION].nunique() > 1,
+    )
+    return figure

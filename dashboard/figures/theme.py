@@ -1,0 +1,88 @@
+"""The dashboard's plotly template: the Okabe-Ito colour-blind-safe palette, the self-hosted
+Inter font, and quiet axes. Registered under :data:`TEMPLATE` when this module is imported;
+figure builders name it explicitly (``template=TEMPLATE``) rather than relying on the
+process-wide default.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TEMPLATE = "intl_kpi"
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
+# colour-vision deficiency. Yellow last: it is faint on white.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish_green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky_blue": "#56B4E9",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
+COLORWAY = tuple(OKABE_ITO.values())
+# Text and grid greys with at least 4.5:1 contrast on white for text (WCAG AA).
+TEXT_COLOUR = "#212529"
+MUTED_TEXT_COLOUR = "#595959"
+GRID_COLOUR = "#E5E5E5"
+FONT_FAMILY = "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+# Provisional (most recent) years are drawn lighter and hatched, never in another colour.
+PROVISIONAL_OPACITY = 0.55
+PROVISIONAL_PATTERN = "/"
+
+
+def build_template() -> go.layout.Template:
+    """The template's content (a fresh object each call)."""
+    axis = {
+        "gridcolor": GRID_COLOUR,
+        "linecolor": "#BDBDBD",
+        "zerolinecolor": "#BDBDBD",
+        "ticks": "outside",
+        "tickcolor": "#BDBDBD",
+        "title": {"standoff": 8},
+        "automargin": True,
+    }
+    return go.layout.Template(
+        layout={
+            "colorway": list(COLORWAY),
+            "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOUR},
+            "title": {"font": {"size": 16}, "x": 0, "xanchor": "left"},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "xaxis": axis,
+            "yaxis": axis,
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.02,
+                "xanchor": "left",
+                "x": 0,
+            },
+            "hoverlabel": {"font": {"family": FONT_FAMILY}},
+            "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+            "geo": {
+                "showcountries": True,
+                "countrycolor": "#FFFFFF",
+                "showland": True,
+                "landcolor": "#EEEEEE",
+                "showframe": False,
+                "projection": {"type": "natural earth"},
+            },
+        },
+        data={
+            "bar": [go.Bar(marker={"line": {"width": 0}})],
+            "scatter": [go.Scatter(line={"width": 2.5}, marker={"size": 7})],
+        },
+    )
+
+
+def register_template() -> str:
+    """Register the template with plotly (idempotent) and return its name."""
+    pio.templates[TEMPLATE] = build_template()
+    return TEMPLATE
+
+
+register_template()

@@ -1,0 +1,3 @@
+"""The dashboard's pages, one module each (``dash.register_page`` + ``layout(**query)``).
+Dash imports them itself (``use_pages=True``); their callbacks live in
+``dashboard/callbacks``."""

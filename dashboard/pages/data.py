@@ -1,0 +1,114 @@
+"""The Data page: what is published, when and from which files, how many rows each table
+holds, what the data checks found, and the settings every number depends on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+from dash.development.base_component import Component
+
+from dashboard import ids
+from dashboard.components.chart import chart_card
+from dashboard.components.data_status import (
+    facts,
+    findings_grid,
+    loads_grid,
+    settings_in_force,
+    table_counts_grid,
+)
+from dashboard.components.page import PageContext, page_layout
+from dashboard.i18n import _
+from etl.status import read_status
+
+dash.register_page(
+    __name__,
+    path="/data",
+    name=_("Data"),
+    title=_("Data · International KPIs"),
+    description=_("What is loaded, when, from which files, and what the data checks found."),
+    order=90,
+)
+
+
+def _section(heading: str, *children: Any, section_id: str) -> html.Section:
+    return html.Section(
+        [html.H2(heading, className="h4", id=f"{section_id}-heading"), *children],
+        className="data-section",
+        **{"aria-labelledby": f"{section_id}-heading"},
+    )
+
+
+def content(page: PageContext) -> list[Component]:
+    """The page below the filter bar."""
+    status = read_status(page.cursor)
+    findings = (
+        findings_grid(ids.DATA_FINDINGS_GRID, status.findings)
+        if not status.findings.empty
+        else dbc.Alert(
+            _("The data checks found nothing to report."), color="success", class_name="mb-0"
+        )
+    )
+    return [
+        dbc.Row(
+            [
+                dbc.Col(
+                    dbc.Card(
+                        dbc.CardBody(
+                            _section(_("Published data"), facts(status), section_id="data-facts")
+                        ),
+                        class_name="h-100",
+                    ),
+                    md=6,
+                    class_name="mb-3",
+                ),
+                dbc.Col(
+                    dbc.Card(
+                        dbc.CardBody(
+                            _section(
+                                _("Settings in force"),
+                                settings_in_force(page.settings, page.state, page.options.years),
+                                section_id="data-settings",
+                            )
+                        ),
+                        class_name="h-100",
+                    ),
+                    md=6,
+                    class_name="mb-3",
+                ),
+            ],
+            class_name="mb-2",
+        ),
+        _section(
+            _("Loaded files"),
+            html.P(
+                _(
+                    "Every file of every published load: its SHA-256 fingerprint identifies "
+                    "the exact file, and the row counts say what became of its rows."
+                )
+            ),
+            loads_grid(ids.DATA_LOADS_GRID, status.loads),
+            section_id="data-loads",
+        ),
+        _section(
+            _("Rows per table"),
+            table_counts_grid(ids.DATA_TABLES_GRID, status.table_counts),
+            section_id="data-tables",
+        ),
+        _section(_("Data-quality findings"), findings, section_id="data-findings"),
+        chart_card(ids.DATA_ENROLMENT_CHART, _("Enrolment headcount per academic year")),
+    ]
+
+
+def layout(**query: str | list[str]) -> Component:
+    return page_layout(
+        _("Data"),
+        query,
+        content,
+        intro=_(
+            "What the dashboard is reading: the published loads and their files, the size of "
+            "each table, what the data checks found, and the settings in force."
+        ),
+    )

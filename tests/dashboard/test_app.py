@@ -1,0 +1,142 @@
+"""The app shell as Dash serves it (Flask test client, no browser): the page template, local
+assets only, every page renders with and without data, and every callback's components exist
+where the browser will look for them."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dash
+import pytest
+
+from dashboard import runtime
+
+
+@pytest.fixture(scope="module")
+def dash_app(fixture_database: Path) -> Iterator[dash.Dash]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INTL_KPI_DATABASE", str(fixture_database))
+        runtime.settings.cache_clear()
+        app_module = importlib.import_module("app")
+        yield app_module.app
+    runtime.settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def client(dash_app: dash.Dash):
+    return dash_app.server.test_client()
+
+
+def test_the_page_template_is_offline_and_labelled(client):
+    html = client.get("/data").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "<title>International KPIs</title>" in html
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls, "the template links its scripts and styles"
+    assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
+    for asset in ("/assets/vendor/bootstrap.min.css", "/assets/fonts.css", "/assets/app.css"):
+        assert any(url.startswith(asset) for url in urls), asset
+
+
+def test_fonts_css_only_points_at_self_hosted_files():
+    css = (Path(__file__).parents[2] / "dashboard" / "assets" / "fonts.css").read_text()
+    sources = re.findall(r'url\("([^"]+)"\)', css)
+    assert sources and all(source.startswith("fonts/inter-") for source in sources)
+    for source in sources:
+        assert (Path(__file__).parents[2] / "dashboard" / "assets" / source).is_file()
+
+
+def _component_ids(component: Any) -> list[Any]:
+    """Every id in a component tree (children and other component-valued props)."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+            return
+        if not hasattr(node, "to_plotly_json"):
+            return
+        if getattr(node, "id", None) is not None:
+            found.append(node.id)
+        props = {"children"} | {
+            name.split(".")[0].split("[")[0].split("{")[0]
+            for name in getattr(node, "_children_props", [])
+        }
+        for name in props:
+            walk(getattr(node, name, None))
+
+    walk(component)
+    return found
+
+
+def _matches(dependency_id: str, component_id: Any) -> bool:
+    if not dependency_id.startswith("{"):
+        return dependency_id == component_id
+    if not isinstance(component_id, dict):
+        return False
+    pattern = json.loads(dependency_id)
+    if set(pattern) != set(component_id):
+        return False
+    return all(
+        isinstance(value, list) or component_id[key] == value for key, value in pattern.items()
+    )
+
+
+def _outputs(output: str) -> list[str]:
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    return [part.rsplit(".", 1)[0] for part in parts]
+
+
+def _page_layouts() -> dict[str, Any]:
+    return {
+        module: page["layout"]() if callable(page["layout"]) else page["layout"]
+        for module, page in dash.page_registry.items()
+    }
+
+
+def test_every_callback_finds_its_components_on_one_page(dash_app, client):
+    dependencies = client.get("/_dash-dependencies").get_json()
+    shell_ids = _component_ids(dash_app.layout)
+    pages = {module: _component_ids(layout) for module, layout in _page_layouts().items()}
+    everywhere = shell_ids + [i for ids in pages.values() for i in ids]
+
+    checked = 0
+    for dependency in dependencies:
+        inputs = [item["id"] for item in dependency["inputs"]]
+        targets = inputs + [i["id"] for i in dependency.get("state", [])]
+        targets += _outputs(dependency["output"])
+        if any(target.startswith("_pages") for target in targets):
+            continue  # Dash's own router
+        checked += 1
+        for target in targets:
+            assert any(_matches(target, c) for c in everywhere), f"no component {target}"
+        # Inputs partly present on a page make the renderer log a console error.
+        for module, ids in pages.items():
+            present = [any(_matches(i, c) for c in shell_ids + ids) for i in inputs]
+            assert all(present) or not any(present), (module, dependency["output"], inputs)
+    assert checked >= 5
+
+
+def test_every_page_renders_without_data(dash_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("INTL_KPI_DATABASE", str(tmp_path / "missing.duckdb"))
+    runtime.settings.cache_clear()
+    try:
+        layouts = _page_layouts()
+    finally:
+        monkeypatch.undo()
+        runtime.settings.cache_clear()
+    data_page = layouts["dashboard.pages.data"]
+    assert "app-no-database" in _component_ids(data_page)
+
+
+def test_the_data_page_accepts_any_query(dash_app):
+    layout = dash.page_registry["dashboard.pages.data"]["layout"]
+    ids_found = _component_ids(layout(**{"from": "x", "faculty": ["Law", "?"], "other": "1"}))
+    assert "filters-notice-alert" in ids_found
+    assert "data-loads-grid" in ids_found
