@@ -85,3 +85,12 @@ def chart_download_excel(prefix: str) -> dict[str, Any]:
 def chart_download(prefix: str) -> dict[str, Any]:
     """The card's ``dcc.Download``."""
     return _chart("download", prefix)
+
+
+# Overview page (dashboard/pages/overview.py).
+OVERVIEW_CARDS = "overview-cards-container"
+
+
+def overview_sparkline(kpi_id: str) -> dict[str, Any]:
+    """The small trend graph on a KPI's overview card."""
+    return {"type": "overview-sparkline", "kpi": kpi_id}

@@ -9,10 +9,12 @@ Tests that change the environment call ``settings.cache_clear()``.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import duckdb
 
 from dashboard.db import published
+from dashboard.kpis.targets import Target, read_targets
 from etl.settings import Settings
 
 
@@ -25,3 +27,16 @@ def settings() -> Settings:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the published database; raises ``dashboard.db.DatabaseMissing``."""
     return published(settings().database).cursor()
+
+
+def targets() -> list[Target]:
+    """The targets file in force, re-read when it changes on disk (the board's office edits
+    it while the dashboard runs). A malformed file raises ``TargetsError``."""
+    path = Path(settings().targets_file)
+    stat = path.stat()
+    return _read_targets(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_targets(path: str, _mtime: int, _size: int) -> list[Target]:
+    return read_targets(path)

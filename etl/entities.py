@@ -404,6 +404,12 @@ STAFF = Entity(
             default=UNKNOWN_NATIONALITY,
         ),
         Column(
+            "second_nationality",
+            "nationality",
+            "Second nationality, if any (dual nationals holding the home nationality count as "
+            "home).",
+        ),
+        Column(
             "gender",
             "choice",
             "female, male, other or unknown.",

@@ -4,6 +4,15 @@ Importing this package registers them all (``app.py`` does). A callbacks module 
 imported here silently never fires, so each one is listed explicitly.
 """
 
-from dashboard.callbacks import chart, data, filters, shell
+from dashboard.callbacks import (
+    chart,
+    data,
+    diversity,
+    filters,
+    mobility,
+    networks,
+    overview,
+    shell,
+)
 
-__all__ = ["chart", "data", "filters", "shell"]
+__all__ = ["chart", "data", "diversity", "filters", "mobility", "networks", "overview", "shell"]

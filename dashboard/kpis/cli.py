@@ -58,7 +58,8 @@ def run_kpis(
     first = _year(year_from, "--from")
     last = _year(year_to, "--to")
     if chosen_years:
-        first, last = min(chosen_years), max(chosen_years)
+        # Earlier years stay in the query: progress status is measured from the baseline.
+        first, last = None, max(chosen_years)
     state = FilterState(
         year_from=first,
         year_to=last,

@@ -127,8 +127,11 @@ def _status(nationality: str, second: str | None, prior: str | None, basis: str)
 
 def _nationality_region(nationality: str, second: str | None) -> str:
     second_is_home = f" or coalesce({second}, '') = $home" if second else ""
+    # Rows without a nationality (unknown, or not available in DUO-like sources) are no
+    # region: they must not show up as "rest of world".
     return (
         f"case when {nationality} = $home{second_is_home} then 'home' "
+        f"when {nationality} in {_sql_list(NOT_COUNTED_NATIONALITIES)} then {nationality} "
         f"when c.eea then 'EEA' else 'rest of world' end"
     )
 
@@ -176,7 +179,7 @@ _STAFF_GROUPS = {
     "staff_category": "s.category",
     "gender": "coalesce(s.gender, 'unknown')",
     "nationality": "s.nationality",
-    "nationality_region": _nationality_region("s.nationality", None),
+    "nationality_region": _nationality_region("s.nationality", "s.second_nationality"),
     "world_region": "coalesce(c.continent, 'unknown')",
 }
 _MOBILITY_GROUPS = {
@@ -295,7 +298,9 @@ def _staff_share_sql(q: _Sql, by: str | None) -> str:
     return f"""
         with base as (
             select s.reference_year as academic_year, {_group(_STAFF_GROUPS, by)} as grp,
-                   {_status("s.nationality", None, None, "nationality")} as status, s.headcount
+                   {_status("s.nationality", "s.second_nationality", None, "nationality")}
+                       as status,
+                   s.headcount
             from staff s
             left join countries c on c.iso2 = s.nationality
             where {q.where("s.reference_year", "s.faculty")} {academic}
@@ -378,7 +383,9 @@ def _graduate_rate_sql(q: _Sql, by: str | None) -> str:
              and m.participant = 'student' and m.direction = 'outgoing'
              and m.activity in {_sql_list(BENCHMARK_ACTIVITIES)}
              and (m.cycle is null or m.cycle = g.cycle)
-             and (g.graduation_date is null or m.start_date <= g.graduation_date)
+             and (g.graduation_date is null or m.start_date <= g.graduation_date
+                  -- a stay given by academic year only: not after the graduation year
+                  or (m.start_date is null and m.academic_year <= g.academic_year))
             group by g.graduate_row
         )
         select academic_year, grp,
@@ -778,7 +785,11 @@ def finalise(
     frame[NOTE] = ""
     if _UNAVAILABLE in frame:
         unavailable = pd.to_numeric(frame[_UNAVAILABLE], errors="coerce").fillna(0)
-        not_available = (unavailable > 0) & (frame[DENOMINATOR].fillna(0) == 0)
+        # No known status behind the row: a share with nothing to count, or a composition
+        # group (its numerator is missing) made only of such rows.
+        not_available = (unavailable > 0) & (
+            (frame[DENOMINATOR].fillna(0) == 0) | frame[NUMERATOR].isna()
+        )
         frame.loc[not_available, NOTE] = NOTE_NOT_AVAILABLE
         frame = frame.drop(columns=[_UNAVAILABLE])
     if kpi.id in ("intl_share_staff", "intl_share_academic_staff"):
@@ -793,10 +804,16 @@ def finalise(
         people.append(_PEOPLE)
     people = [column for column in people if column in frame]
     frame[SUPPRESSED] = False
+    # People behind a rate of credits, before rounding: a rate on too few is withheld.
+    people_behind = pd.to_numeric(frame[_PEOPLE], errors="coerce") if _PEOPLE in frame else None
     if people:
-        rate = (NUMERATOR, DENOMINATOR) if kpi.unit != "count" else (NUMERATOR, NUMERATOR)
+        rate: tuple[str, str] | None = (NUMERATOR, DENOMINATOR)
         if kpi.unit == "index":
             rate = (DENOMINATOR, DENOMINATOR)
+        elif kpi.unit == "count":
+            # A count is no rate: nothing is withheld for want of a denominator (hesa would
+            # otherwise flag every count below 22.5 as suppressed).
+            rate = None
         frame = suppress(
             frame,
             preset,
@@ -808,7 +825,7 @@ def finalise(
         )
     if _PEOPLE in frame:
         # Too few people behind a rate of credits: withhold it with its parts.
-        hidden = frame[_PEOPLE].isna()
+        hidden = frame[_PEOPLE].isna() | (people_behind < preset.min_denominator).fillna(False)
         frame.loc[hidden, [VALUE, NUMERATOR, DENOMINATOR]] = np.nan
         frame.loc[hidden, SUPPRESSED] = True
         frame = frame.drop(columns=[_PEOPLE])

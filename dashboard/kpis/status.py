@@ -88,7 +88,14 @@ def progress(
     baseline_year, baseline = _baseline(target, observed, year)
     if baseline_year is None or baseline is None:
         return Progress(NOT_ENOUGH_DATA)
+    if target.met_by(baseline):
+        # The baseline met the target and the latest value no longer does: it moved away
+        # from the target, whatever the growth figures say.
+        return Progress(DETERIORATION)
     observed_growth, compound = _growth(baseline, latest, year - baseline_year)
+    if compound and target.value <= 0:
+        # No compound growth reaches zero: compare linear growth on both sides.
+        observed_growth, compound = (latest - baseline) / (year - baseline_year), False
     # A target year already past leaves one year to close the gap.
     years_left = max(target.target_year - baseline_year, year - baseline_year + 1)
     if compound and target.value > 0:

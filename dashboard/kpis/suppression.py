@@ -146,7 +146,7 @@ def _complementary(
     frame: pd.DataFrame, column: str, hidden: pd.Series, cell_columns: tuple[str, ...]
 ) -> pd.Series:
     """``hidden`` plus, in every cell group with exactly one hidden cell, the smallest other
-    non-zero cell."""
+    non-zero cell (a zero cell when no other is left)."""
     hidden = hidden.fillna(False).copy()
     numbers = pd.to_numeric(frame[column], errors="coerce")
     keys = [frame[c] for c in cell_columns if c in frame]
@@ -155,7 +155,12 @@ def _complementary(
         index = frame.index[positions] if keys else frame.index
         if int(hidden.loc[index].sum()) != 1:
             continue
-        candidates = numbers.loc[index][~hidden.loc[index] & (numbers.loc[index] > 0)]
+        visible = numbers.loc[index][~hidden.loc[index] & numbers.loc[index].notna()]
+        candidates = visible[visible > 0]
+        if candidates.empty:
+            # Only zero cells left: a shown zero would give the hidden cell away as the
+            # total minus nothing, so the zero is hidden instead.
+            candidates = visible
         if candidates.empty:
             continue
         hidden.loc[candidates.idxmin()] = True

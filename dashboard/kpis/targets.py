@@ -54,14 +54,15 @@ class Target:
     source: str
 
     def describe(self) -> str:
-        """``'>= 23 (Erasmus Policy Statement 2021-27)'`` style text."""
+        """``'≥ 23 (Erasmus Policy Statement 2021-27)'`` style text."""
         number = f"{self.value:g}"
         when = (
             ""
             if self.kind == "maintain"
             else f" by {self.target_year}-{(self.target_year + 1) % 100:02d}"
         )
-        return f"{self.comparator} {number}{when} ({self.label})"
+        symbol = {">=": "≥", "<=": "≤"}[self.comparator]
+        return f"{symbol} {number}{when} ({self.label})"
 
     def met_by(self, value: float) -> bool:
         return value >= self.value if self.comparator == ">=" else value <= self.value

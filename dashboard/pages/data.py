@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from dash.development.base_component import Component
 
-from dashboard import ids
+from dashboard import ids, runtime
 from dashboard.components.chart import chart_card
 from dashboard.components.data_status import (
     facts,
@@ -19,6 +19,7 @@ from dashboard.components.data_status import (
     settings_in_force,
     table_counts_grid,
 )
+from dashboard.components.definitions import definitions_table, targets_table
 from dashboard.components.page import PageContext, page_layout
 from dashboard.i18n import _
 from etl.status import read_status
@@ -27,7 +28,7 @@ dash.register_page(
     __name__,
     path="/data",
     name=_("Data"),
-    title=_("Data · International KPIs"),
+    title=_("Data and definitions · International KPIs"),
     description=_("What is loaded, when, from which files, and what the data checks found."),
     order=90,
 )
@@ -99,16 +100,38 @@ def content(page: PageContext) -> list[Component]:
         ),
         _section(_("Data-quality findings"), findings, section_id="data-findings"),
         chart_card(ids.DATA_ENROLMENT_CHART, _("Enrolment headcount per academic year")),
+        _section(
+            _("KPI definitions"),
+            html.P(
+                _(
+                    "Every measure on the dashboard, as the KPI registry defines it; the "
+                    "downloads' data sheets carry the same text."
+                )
+            ),
+            definitions_table(),
+            section_id="data-definitions",
+        ),
+        _section(
+            _("Targets and their sources"),
+            html.P(
+                _("From the targets file {path}; the board's office edits it.").format(
+                    path=str(page.settings.targets_file)
+                )
+            ),
+            targets_table(runtime.targets()),
+            section_id="data-targets",
+        ),
     ]
 
 
 def layout(**query: str | list[str]) -> Component:
     return page_layout(
-        _("Data"),
+        _("Data and definitions"),
         query,
         content,
         intro=_(
             "What the dashboard is reading: the published loads and their files, the size of "
-            "each table, what the data checks found, and the settings in force."
+            "each table, what the data checks found, the settings in force, and the "
+            "definition and target of every KPI."
         ),
     )

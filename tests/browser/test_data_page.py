@@ -19,7 +19,7 @@ FIRST_LOAD_BUDGET = 12_000_000
 def test_data_page_shows_what_is_loaded(page, app_server, look):
     open_data_page(page, app_server.base_url)
 
-    assert page.title() == "Data · International KPIs"
+    assert page.title() == "Data and definitions · International KPIs"
     banner = page.inner_text("#app-status-banner")
     assert "Demo data" in banner
     assert re.search(r"Data version 1, loaded \d{4}-\d\d-\d\d \d\d:\d\d UTC", banner)

@@ -1,0 +1,50 @@
+"""The callback behind every KPI chart card: when the filter selection changes, ask the
+query layer and redraw. Page callback modules call :func:`register` with their charts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from dash import Input, callback
+from dash.exceptions import PreventUpdate
+
+from dashboard import ids, runtime
+from dashboard.components.chart import chart_outputs, render_chart
+from dashboard.components.kpi_chart import ChartInputs, KpiChart, kpi_chart_content, read_meta
+from dashboard.db import DatabaseMissing
+from dashboard.filters_state import FilterState, with_defaults
+from dashboard.queries.filters import filter_options
+
+
+def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any, ...]:
+    """The chart card's outputs for a selection (what the callback returns)."""
+    settings = runtime.settings()
+    try:
+        cursor = runtime.cursor()
+    except DatabaseMissing as error:
+        raise PreventUpdate from error
+    try:
+        options = filter_options(cursor, settings.home_institution or None)
+        state = with_defaults(FilterState.from_dict(state_data), options)
+        inputs = ChartInputs(
+            cursor=cursor,
+            state=state,
+            options=options,
+            settings=settings,
+            targets=runtime.targets(),
+            meta=read_meta(cursor),
+        )
+        return render_chart(kpi_chart_content(spec, inputs))
+    finally:
+        cursor.close()
+
+
+def register(specs: Iterable[KpiChart]) -> None:
+    """One callback per chart card, fired by the filter store."""
+    for spec in specs:
+
+        def update(state_data: dict[str, Any] | None, spec: KpiChart = spec) -> tuple[Any, ...]:
+            return chart_values(spec, state_data)
+
+        callback(*chart_outputs(spec.prefix), Input(ids.FILTER_STATE, "data"))(update)

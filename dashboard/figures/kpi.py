@@ -1,0 +1,251 @@
+"""Figures of KPI frames (from ``dashboard.kpis.query``): trends against target lines, bars
+of the latest year, stacked bars per year, world maps and a membership timeline.
+
+Builders take frames that already hold only what may be shown (suppression happened in the
+query layer); a withheld value is a gap, never a zero. Provisional years are drawn with open
+markers or hatched bars and say so in the hover label, never by colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.theme import (
+    COLORWAY,
+    MUTED_TEXT_COLOUR,
+    PROVISIONAL_OPACITY,
+    PROVISIONAL_PATTERN,
+    TEMPLATE,
+)
+from dashboard.i18n import _
+from dashboard.kpis.targets import Target
+from etl.countries import country_table
+
+YEAR_LABEL = "academic_year_label"
+SERIES = "series"
+TARGET_DASHES = ("dash", "dot", "dashdot", "longdash")
+AXIS_TITLES = {
+    "percent": _("Percent"),
+    "count": _("Number"),
+    "index": _("Effective number of nationalities"),
+    "ratio": _("Incoming per outgoing"),
+    "per_100": _("Per 100 academic staff"),
+}
+
+
+def year_label(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def _value_format(unit: str) -> str:
+    return {"percent": ".1f", "count": ",.0f", "index": ".1f", "ratio": ".2f"}.get(unit, ".1f")
+
+
+def _suffix(unit: str) -> str:
+    return "%" if unit == "percent" else ""
+
+
+def _hover(unit: str) -> str:
+    return (
+        f"%{{x}}: %{{y:{_value_format(unit)}}}{_suffix(unit)}%{{customdata}}"
+        "<extra>%{fullData.name}</extra>"
+    )
+
+
+def _provisional_text(flags: Sequence[bool]) -> list[str]:
+    return [f" ({_('provisional')})" if flag else "" for flag in flags]
+
+
+def trend_figure(
+    frame: pd.DataFrame,
+    unit: str,
+    targets: Sequence[tuple[Target, str]] = (),
+) -> go.Figure:
+    """One line per ``series`` over academic years, with a dashed line per target.
+
+    ``frame``: series, academic_year_label, value, provisional. ``targets``: (target, the
+    series name it belongs to, or '' for all) — labelled by source in the legend.
+    """
+    figure = go.Figure()
+    years = list(dict.fromkeys(frame[YEAR_LABEL]))
+    for position, (series, rows) in enumerate(frame.groupby(SERIES, sort=False)):
+        flags = rows["provisional"].astype(bool).tolist()
+        colour = COLORWAY[position % len(COLORWAY)]
+        figure.add_trace(
+            go.Scatter(
+                x=rows[YEAR_LABEL],
+                y=rows["value"],
+                name=str(series),
+                mode="lines+markers",
+                line={"color": colour},
+                marker={
+                    "color": colour,
+                    "symbol": ["circle-open" if flag else "circle" for flag in flags],
+                    "size": 9,
+                },
+                customdata=_provisional_text(flags),
+                hovertemplate=_hover(unit),
+                connectgaps=False,
+            )
+        )
+    seen: set[tuple[float, str]] = set()
+    for position, (target, _series) in enumerate(targets):
+        key = (target.value, target.label)
+        if key in seen or not years:
+            continue
+        seen.add(key)
+        label = f"{_('Target')}: {target.describe()}"
+        figure.add_trace(
+            go.Scatter(
+                x=[years[0], years[-1]],
+                y=[target.value, target.value],
+                name=label,
+                mode="lines",
+                line={
+                    "color": MUTED_TEXT_COLOUR,
+                    "dash": TARGET_DASHES[position % len(TARGET_DASHES)],
+                    "width": 1.5,
+                },
+                hovertemplate=f"{label}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        template=TEMPLATE,
+        xaxis={"title": {"text": _("Academic year")}, "type": "category"},
+        yaxis={
+            "title": {"text": AXIS_TITLES.get(unit, "")},
+            "rangemode": "tozero",
+            "ticksuffix": _suffix(unit),
+        },
+        showlegend=True,
+        margin={"t": 16},
+    )
+    return figure
+
+
+def bars_figure(frame: pd.DataFrame, unit: str, label_column: str = "label") -> go.Figure:
+    """Horizontal bars, one per group (largest on top). ``frame``: label, value,
+    provisional."""
+    ordered = frame.iloc[::-1]
+    flags = ordered["provisional"].astype(bool).tolist()
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["value"],
+            y=ordered[label_column],
+            orientation="h",
+            marker={
+                "color": COLORWAY[0],
+                "opacity": [PROVISIONAL_OPACITY if flag else 1.0 for flag in flags],
+                "pattern": {"shape": [PROVISIONAL_PATTERN if flag else "" for flag in flags]},
+            },
+            customdata=_provisional_text(flags),
+            hovertemplate=(
+                f"%{{y}}: %{{x:{_value_format(unit)}}}{_suffix(unit)}%{{customdata}}<extra></extra>"
+            ),
+        )
+    )
+    figure.update_layout(
+        template=TEMPLATE,
+        xaxis={"title": {"text": AXIS_TITLES.get(unit, "")}, "ticksuffix": _suffix(unit)},
+        yaxis={"type": "category", "automargin": True},
+        showlegend=False,
+        margin={"t": 8},
+    )
+    return figure
+
+
+def stacked_figure(frame: pd.DataFrame, unit: str, percent_stack: bool = False) -> go.Figure:
+    """Bars per academic year stacked by ``series``. ``frame``: series, academic_year_label,
+    value, provisional."""
+    figure = go.Figure()
+    for position, (series, rows) in enumerate(frame.groupby(SERIES, sort=False)):
+        flags = rows["provisional"].astype(bool).tolist()
+        figure.add_trace(
+            go.Bar(
+                x=rows[YEAR_LABEL],
+                y=rows["value"],
+                name=str(series),
+                marker={
+                    "color": COLORWAY[position % len(COLORWAY)],
+                    "opacity": [PROVISIONAL_OPACITY if flag else 1.0 for flag in flags],
+                    "pattern": {"shape": [PROVISIONAL_PATTERN if flag else "" for flag in flags]},
+                },
+                customdata=_provisional_text(flags),
+                hovertemplate=_hover(unit),
+            )
+        )
+    figure.update_layout(
+        template=TEMPLATE,
+        barmode="stack",
+        xaxis={"title": {"text": _("Academic year")}, "type": "category"},
+        yaxis={
+            "title": {"text": AXIS_TITLES.get(unit, "")},
+            "ticksuffix": _suffix(unit),
+            "rangemode": "tozero",
+        },
+        margin={"t": 16},
+    )
+    return figure
+
+
+@cache
+def _iso3() -> dict[str, str]:
+    table = country_table()
+    return dict(zip(table["iso2"], table["iso3"], strict=True))
+
+
+def iso3(codes: pd.Series) -> pd.Series:
+    """ISO alpha-2 -> alpha-3 (what plotly's world outlines are keyed by)."""
+    return codes.map(_iso3())
+
+
+def map_figure(frame: pd.DataFrame, unit: str, colour_title: str) -> go.Figure:
+    """A world choropleth. ``frame``: iso3, label, value. Outlines come from the app's own
+    topojson files (the graph config's ``topojsonURL``)."""
+    figure = go.Figure(
+        go.Choropleth(
+            locations=frame["iso3"],
+            locationmode="ISO-3",
+            z=frame["value"],
+            text=frame["label"],
+            colorscale="Blues",
+            marker={"line": {"color": "#FFFFFF", "width": 0.5}},
+            colorbar={"title": {"text": colour_title}, "ticksuffix": _suffix(unit)},
+            hovertemplate=(
+                f"%{{text}}: %{{z:{_value_format(unit)}}}{_suffix(unit)}<extra></extra>"
+            ),
+        )
+    )
+    figure.update_layout(
+        template=TEMPLATE,
+        geo={"showcoastlines": False, "scope": "world"},
+        margin={"t": 8, "b": 8, "l": 8, "r": 8},
+    )
+    return figure
+
+
+def timeline_figure(frame: pd.DataFrame) -> go.Figure:
+    """Membership per network and year: a marker where the membership is active.
+    ``frame``: series (network), academic_year_label, value (1 when active)."""
+    active = frame[frame["value"] > 0]
+    figure = go.Figure(
+        go.Scatter(
+            x=active[YEAR_LABEL],
+            y=active[SERIES],
+            mode="markers",
+            marker={"symbol": "square", "size": 16, "color": COLORWAY[0]},
+            hovertemplate="%{y}: " + _("member in") + " %{x}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        template=TEMPLATE,
+        xaxis={"title": {"text": _("Academic year")}, "type": "category"},
+        yaxis={"type": "category", "automargin": True},
+        showlegend=False,
+        margin={"t": 8},
+    )
+    return figure

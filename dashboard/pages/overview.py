@@ -1,0 +1,34 @@
+"""Overview, the board's page: every KPI that has a policy target, grouped by theme, with its
+latest complete value, trend, targets and their sources, and progress status."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+from dash.development.base_component import Component
+
+from dashboard import ids
+from dashboard.components.page import page_layout
+from dashboard.i18n import _
+
+dash.register_page(
+    __name__,
+    path="/",
+    name=_("Overview"),
+    title=_("Overview · International KPIs"),
+    description=_("Every policy goal at a glance: value, trend, target, source and status."),
+    order=0,
+)
+
+
+def layout(**query: str | list[str]) -> Component:
+    return page_layout(
+        _("Overview"),
+        query,
+        lambda page: [html.Div(id=ids.OVERVIEW_CARDS, className="overview-cards")],
+        intro=_(
+            "Each policy goal with a target: the latest complete academic year's value, the "
+            "trend, every target with its source, and the progress status. Open a card's "
+            "details for the charts and the data behind them."
+        ),
+    )
