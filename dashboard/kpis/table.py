@@ -95,12 +95,12 @@ def kpi_table(
     by: str | None = None,
 ) -> pd.DataFrame:
     """The KPI table for a selection. With ``by``, KPIs that cannot be broken down that way
-    are left out."""
+    are left out, unless they were asked for by id (then :class:`query.UnknownBreakdown`)."""
     chosen = [get_kpi(kpi_id) for kpi_id in kpi_ids] if kpi_ids else list(KPIS)
     years = query.data_years(cursor)
     frames = []
     for kpi in chosen:
-        if by is not None and by not in kpi.breakdowns:
+        if by is not None and by not in kpi.breakdowns and not kpi_ids:
             continue
         frame = query.kpi_frame(cursor, kpi.id, state, by, context, years=years)
         frame = with_status(frame, targets, state, by)
