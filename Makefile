@@ -37,10 +37,11 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# Benchmarks (not part of the suite): ETL at demo scales, e.g. `make bench SCALES="1 10"`.
+# Benchmarks (not part of the suite): ETL, KPI table and filter changes at demo scales, e.g. `make bench SCALES="1 10"`.
 SCALES ?= 1
 bench: install
 	$(BIN)/python tests/benchmarks/bench_etl.py --scales $(SCALES)
+	$(BIN)/python tests/benchmarks/bench_dashboard.py --scales $(SCALES)
 
 docs: install
 	$(BIN)/python -m etl.docs

@@ -664,16 +664,26 @@ def _sql_for(q: _Sql, by: str | None) -> str:
 
 
 def data_years(cursor: duckdb.DuckDBPyConnection) -> list[int]:
-    """Academic years with any student, graduate, staff or mobility row, ascending."""
+    """The academic years the dashboard covers, ascending: years with students, graduates
+    or staff. Mobility and network records reach further back or ahead (stays before a
+    cohort's first counted year), but a year without its population has no denominators,
+    so those years count only when no population is loaded at all."""
     rows = cursor.execute(
         """
         select academic_year from enrolments
         union select academic_year from graduates
-        union select academic_year from mobility
         union select reference_year from staff
         order by 1
         """
     ).fetchall()
+    if not rows:
+        rows = cursor.execute(
+            """
+            select academic_year from mobility
+            union select academic_year from network_activities
+            order by 1
+            """
+        ).fetchall()
     return [int(year) for (year,) in rows if year is not None]
 
 

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.filters_state import CYCLES, DEFAULT_CYCLES, FilterOptions, Programme
+from dashboard.kpis.query import data_years
 
 PROGRAMME_CODE = "programme_code"
 PROGRAMME_NAME = "programme_name"
@@ -17,17 +18,8 @@ CYCLE = "cycle"
 
 
 def available_years(cursor: duckdb.DuckDBPyConnection) -> list[int]:
-    """Academic years with any student, graduate, staff or mobility row, ascending."""
-    rows = cursor.execute(
-        """
-        select academic_year from enrolments
-        union select academic_year from graduates
-        union select academic_year from mobility
-        union select reference_year from staff
-        order by 1
-        """
-    ).fetchall()
-    return [int(year) for (year,) in rows if year is not None]
+    """The academic years the filter bar offers (those of the KPI query layer)."""
+    return data_years(cursor)
 
 
 def faculties(cursor: duckdb.DuckDBPyConnection, institution: str | None = None) -> list[str]:
