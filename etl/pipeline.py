@@ -24,7 +24,7 @@ from etl.formats import UnknownFormat, detect_format
 from etl.formats.base import Conversion, LoadOptions
 from etl.readers import SUPPORTED_SUFFIXES, ReadError, read_table
 from etl.report import REJECT_COLUMNS, FileReport
-from etl.schema import SCHEMA_VERSION, build_marts
+from etl.schema import SCHEMA_VERSION
 from etl.settings import Settings
 from etl.store import load_lock, new_snapshot
 from etl.validate import Validated, ValidationContext, empty_rejects, to_database_frame, validate
@@ -312,7 +312,6 @@ def load_files(
                     result.entity_rows[entity.name] = len(incoming)
             _record_history(connection, load_id, loaded_at, prepared, rejects)
             result.data_version = _write_meta(connection, settings, loaded_at, demo)
-            build_marts(connection)
             findings = run_checks(connection)
             connection.execute("delete from quality_findings")
             if not findings.empty:

@@ -1,6 +1,8 @@
 """The published database's tables: one per input entity (generated from
 ``etl/entities.py`` so the two never disagree), the reference tables, and the load metadata
-(``etl/sql/metadata.sql``). The marts the KPIs read are built from ``etl/sql/marts/*.sql``.
+(``etl/sql/metadata.sql``). The KPIs aggregate these tables directly at query time
+(``dashboard/kpis/query.py``): at national scale that takes tens of milliseconds per KPI, so
+no pre-aggregated marts are kept.
 """
 
 from __future__ import annotations
@@ -53,15 +55,6 @@ def sql_file(name: str) -> str:
     return (importlib.resources.files("etl") / "sql" / name).read_text(encoding="utf-8")
 
 
-def mart_files() -> list[tuple[str, str]]:
-    """``(name, sql)`` of every mart, in file-name order."""
-    folder = importlib.resources.files("etl") / "sql" / "marts"
-    if not folder.is_dir():
-        return []
-    names = sorted(item.name for item in folder.iterdir() if item.name.endswith(".sql"))
-    return [(name, (folder / name).read_text(encoding="utf-8")) for name in names]
-
-
 def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
     """Create every table of an empty database (idempotent)."""
     for entity in ENTITIES:
@@ -74,9 +67,3 @@ def refresh_reference_tables(connection: duckdb.DuckDBPyConnection) -> None:
     """(Re)write the ``countries`` reference table from the country libraries."""
     country_frame = country_table()  # noqa: F841 (read by DuckDB's replacement scan)
     connection.execute("create or replace table countries as select * from country_frame")
-
-
-def build_marts(connection: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild every mart table from the entity tables."""
-    for _name, sql in mart_files():
-        connection.execute(sql)

@@ -318,9 +318,12 @@ def _derive_from_programme(typed: pd.DataFrame, context: ValidationContext) -> N
     cycles = {code: cycle for code, (cycle, _) in context.programmes.items()}
     faculties = {code: faculty for code, (_, faculty) in context.programmes.items()}
     if "cycle" in typed.columns:
-        typed["cycle"] = typed["cycle"].fillna(typed["programme_code"].map(cycles))
+        # Both sides as one dtype: an all-empty column may come back as another one.
+        derived = typed["programme_code"].map(cycles).astype("object")
+        typed["cycle"] = typed["cycle"].astype("object").fillna(derived)
     if "faculty" in typed.columns:
-        typed["faculty"] = typed["faculty"].fillna(typed["programme_code"].map(faculties))
+        derived = typed["programme_code"].map(faculties).astype("object")
+        typed["faculty"] = typed["faculty"].astype("object").fillna(derived)
 
 
 def _absent_column(column: Column, index: pd.Index) -> pd.Series:

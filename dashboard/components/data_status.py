@@ -32,6 +32,7 @@ from dashboard.filters_state import (
     years_label,
 )
 from dashboard.i18n import _
+from dashboard.kpis.suppression import get_preset, suppress
 from etl.settings import Settings
 from etl.status import PublishedStatus
 
@@ -56,15 +57,23 @@ def published_label(published_at: str) -> str:
 
 
 def withhold_small_counts(values: pd.Series, preset: str) -> pd.Series:
-    """Counts as the suppression preset lets them leave the server: ``duo`` withholds 1-4,
-    ``hesa`` rounds to the nearest 5, ``none`` keeps them. Withheld counts become NaN."""
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    if preset == "duo":
-        return numbers.mask((numbers >= 1) & (numbers <= 4))
-    if preset == "hesa":
-        # Half-up to the nearest 5 (HESA's rounding); Python's round() would round half-even.
-        return ((numbers + 2.5) // 5) * 5
-    return numbers
+    """Counts as the suppression preset lets them leave the server (the KPI query layer's
+    presets: ``duo`` withholds 1-4, ``hesa`` rounds to the nearest 5, ``none`` keeps them).
+    Withheld counts become NaN."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+    frame = pd.DataFrame({"count": numbers, "row": range(len(numbers))})
+    suppressed = suppress(
+        frame,
+        get_preset(preset),
+        people_columns=["count"],
+        rate_columns=None,
+        share=False,
+        value_column="count",
+        # Each count is a total of its own (a year's headcount): nothing to recover by
+        # subtraction, so each row is its own cell group and needs no complementary cell.
+        cell_columns=("row",),
+    )
+    return suppressed["count"].astype("float64").set_axis(values.index)
 
 
 def facts(status: PublishedStatus) -> html.Dl:

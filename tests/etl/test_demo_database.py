@@ -3,6 +3,7 @@ policy statement's 2019-20 figures when computed straight from the published dat
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,23 @@ def test_demo_refuses_to_replace_real_data(tmp_path):
     assert result.exit_code == 2
     assert "holds real data" in result.output
     assert database.read_bytes() == before
+
+
+def test_kpis_command_reproduces_the_policy_statement_for_2019(demo_database, monkeypatch):
+    # The same query layer as the dashboard, through the command line, default settings
+    # (suppression "duo", nationality basis); figures from the Erasmus Policy Statement.
+    monkeypatch.setenv("INTL_KPI_TARGETS", str(Path(__file__).parents[2] / "data/targets.csv"))
+    result = CliRunner().invoke(
+        main, ["kpis", "--year", "2019", "--format", "json", "--database", str(demo_database)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {row["kpi_id"]: row for row in json.loads(result.output)}
+    assert {row["academic_year"] for row in rows.values()} == {2019}
+    assert 23.0 <= rows["intl_share_master"]["value"] < 23.5
+    assert rows["intl_share_phd"]["value"] > 42.0
+    assert rows["nationalities_count"]["value"] > 122
+    assert 24.5 <= rows["intl_share_staff"]["value"] <= 25.5
+    assert 38.5 <= rows["intl_share_academic_staff"]["value"] <= 39.5
+    for kpi_id in ("intl_share_master", "intl_share_phd", "nationalities_count"):
+        assert rows[kpi_id]["status"] == "target_achieved", kpi_id
+        assert rows[kpi_id]["targets"], kpi_id

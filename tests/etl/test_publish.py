@@ -50,7 +50,7 @@ def test_a_load_with_rejects_leaves_the_published_file_unchanged(settings, publi
     assert temp_files(published) == []
 
 
-@pytest.mark.parametrize("failing_step", ["build_marts", "run_checks", "_write_meta"])
+@pytest.mark.parametrize("failing_step", ["_record_history", "run_checks", "_write_meta"])
 def test_a_failure_while_publishing_leaves_the_published_file_unchanged(
     settings, published, monkeypatch, failing_step
 ):
