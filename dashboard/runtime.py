@@ -8,12 +8,15 @@ Tests that change the environment call ``settings.cache_clear()``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+from dash.exceptions import PreventUpdate
 
-from dashboard.db import published
+from dashboard.db import DatabaseMissing, published
 from dashboard.kpis.targets import Target, read_targets
 from etl.settings import Settings
 
@@ -40,3 +43,17 @@ def targets() -> list[Target]:
 @functools.lru_cache(maxsize=4)
 def _read_targets(path: str, _mtime: int, _size: int) -> list[Target]:
     return read_targets(path)
+
+
+@contextlib.contextmanager
+def callback_cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor for one callback, closed afterwards. With nothing published the callback
+    leaves its outputs alone (the page already says how to load data)."""
+    try:
+        request_cursor = cursor()
+    except DatabaseMissing as error:
+        raise PreventUpdate from error
+    try:
+        yield request_cursor
+    finally:
+        request_cursor.close()

@@ -251,21 +251,7 @@ def status(database: Path | None) -> None:
 @click.option(
     "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="File."
 )
-def kpis(
-    database: Path | None,
-    kpi_ids: tuple[str, ...],
-    years: tuple[str, ...],
-    year_from: str | None,
-    year_to: str | None,
-    faculties: tuple[str, ...],
-    programmes: tuple[str, ...],
-    cycles: tuple[str, ...],
-    by: str | None,
-    basis: str | None,
-    suppression: str | None,
-    output_format: str,
-    output: Path | None,
-) -> None:
+def kpis(database: Path | None, **options: object) -> None:
     """Compute the KPI table (value, numerator, denominator, targets, status) for a
     selection, through the same query layer as the dashboard."""
     from dashboard.kpis.cli import run_kpis
@@ -274,21 +260,7 @@ def kpis(
     if not Path(settings.database).exists():
         click.echo(f"No database is published at {settings.database}.", err=True)
         sys.exit(1)
-    run_kpis(
-        settings,
-        kpi_ids=kpi_ids,
-        years=years,
-        year_from=year_from,
-        year_to=year_to,
-        faculties=faculties,
-        programmes=programmes,
-        cycles=cycles,
-        by=by,
-        basis=basis,
-        suppression=suppression,
-        output_format=output_format,
-        output=output,
-    )
+    run_kpis(settings, **options)
 
 
 @main.command()

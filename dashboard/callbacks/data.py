@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from dash import Input, callback
-from dash.exceptions import PreventUpdate
 
 from dashboard import ids, runtime
 from dashboard.components.chart import chart_outputs, render_chart
 from dashboard.components.data_status import enrolment_chart
-from dashboard.db import DatabaseMissing
 from dashboard.filters_state import FilterState
 from dashboard.queries.filters import filter_options
 from etl.status import read_status
@@ -19,15 +17,9 @@ from etl.status import read_status
 @callback(*chart_outputs(ids.DATA_ENROLMENT_CHART), Input(ids.FILTER_STATE, "data"))
 def update_enrolment_chart(state_data: dict[str, Any] | None) -> tuple[Any, ...]:
     settings = runtime.settings()
-    try:
-        cursor = runtime.cursor()
-    except DatabaseMissing as error:
-        raise PreventUpdate from error
-    try:
+    with runtime.callback_cursor() as cursor:
         status = read_status(cursor)
         options = filter_options(cursor, settings.home_institution or None)
-    finally:
-        cursor.close()
     return render_chart(
         enrolment_chart(status, FilterState.from_dict(state_data), options, settings)
     )

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dash import Input, Output, State, callback, ctx, no_update
-from dash.exceptions import PreventUpdate
 
 from dashboard import ids, runtime
 from dashboard.components.filters import notice_children, programme_options
-from dashboard.db import DatabaseMissing
 from dashboard.filters_state import (
     QUERY_BASIS,
     QUERY_CYCLE,
@@ -138,14 +136,8 @@ def synchronise_filters(
     stored: dict[str, Any] | None,
 ) -> tuple[Any, ...]:
     settings = runtime.settings()
-    try:
-        cursor = runtime.cursor()
-    except DatabaseMissing as error:
-        raise PreventUpdate from error
-    try:
+    with runtime.callback_cursor() as cursor:
         options = filter_options(cursor, settings.home_institution or None)
-    finally:
-        cursor.close()
     return synchronise(
         # The URL wins when it changed at all (back button, page opened).
         from_url=f"{ids.FILTER_LOCATION}.search" in ctx.triggered_prop_ids,

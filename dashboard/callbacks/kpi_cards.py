@@ -7,12 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from dash import Input, callback
-from dash.exceptions import PreventUpdate
 
 from dashboard import ids, runtime
 from dashboard.components.chart import chart_outputs, render_chart
 from dashboard.components.kpi_chart import ChartInputs, KpiChart, kpi_chart_content, read_meta
-from dashboard.db import DatabaseMissing
 from dashboard.filters_state import FilterState, with_defaults
 from dashboard.queries.filters import filter_options
 
@@ -20,11 +18,7 @@ from dashboard.queries.filters import filter_options
 def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any, ...]:
     """The chart card's outputs for a selection (what the callback returns)."""
     settings = runtime.settings()
-    try:
-        cursor = runtime.cursor()
-    except DatabaseMissing as error:
-        raise PreventUpdate from error
-    try:
+    with runtime.callback_cursor() as cursor:
         options = filter_options(cursor, settings.home_institution or None)
         state = with_defaults(FilterState.from_dict(state_data), options)
         inputs = ChartInputs(
@@ -36,8 +30,6 @@ def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any
             meta=read_meta(cursor),
         )
         return render_chart(kpi_chart_content(spec, inputs))
-    finally:
-        cursor.close()
 
 
 def register(specs: Iterable[KpiChart]) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dash import Input, Output, callback
-from dash.exceptions import PreventUpdate
 
 from dashboard import ids, runtime
 from dashboard.components.overview import overview_sections
-from dashboard.db import DatabaseMissing
 from dashboard.filters_state import FilterState, with_defaults
 from dashboard.kpis.query import QueryContext
 from dashboard.queries.filters import filter_options
@@ -18,15 +16,9 @@ from dashboard.queries.filters import filter_options
 @callback(Output(ids.OVERVIEW_CARDS, "children"), Input(ids.FILTER_STATE, "data"))
 def update_overview(state_data: dict[str, Any] | None) -> list:
     settings = runtime.settings()
-    try:
-        cursor = runtime.cursor()
-    except DatabaseMissing as error:
-        raise PreventUpdate from error
-    try:
+    with runtime.callback_cursor() as cursor:
         options = filter_options(cursor, settings.home_institution or None)
         state = with_defaults(FilterState.from_dict(state_data), options)
         return overview_sections(
             cursor, state, QueryContext.from_settings(settings), runtime.targets()
         )
-    finally:
-        cursor.close()

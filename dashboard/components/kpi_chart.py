@@ -37,7 +37,7 @@ from dashboard.filters_state import (
 )
 from dashboard.i18n import _
 from dashboard.kpis import query
-from dashboard.kpis.registry import breakdown_label, get_kpi
+from dashboard.kpis.registry import BENCHMARK_ACTIVITIES, breakdown_label, get_kpi
 from dashboard.kpis.suppression import get_preset
 from dashboard.kpis.table import group_targets
 from dashboard.kpis.targets import Target
@@ -118,7 +118,14 @@ def _group_label(by: str | None, group: str) -> str:
         return country_name(group)
     if by == "cycle":
         return cycle_label(group)
-    if by in ("activity", "activity_type", "action_type", "agreement_type", "staff_category"):
+    if by == "activity":
+        # Say on the chart itself which activities the EU benchmark counts.
+        counted = group in BENCHMARK_ACTIVITIES
+        return _("{activity} ({rule})").format(
+            activity=group.replace("_", " "),
+            rule=_("counts if ≥ 3 months or ≥ 15 ECTS") if counted else _("not counted"),
+        )
+    if by in ("activity_type", "action_type", "agreement_type", "staff_category"):
         return group.replace("_", " ")
     return group
 

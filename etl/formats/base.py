@@ -9,6 +9,7 @@ format's output then goes through the same validation and publishing path.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -237,3 +238,19 @@ def parse_months(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             parsed[text] = pd.Timestamp(year=month[0], month=month[1], day=1)
     first_days = pd.to_datetime(values.map(parsed))
     return first_days, values.isin(invalid)
+
+
+def field_columns(
+    table: RawTable, fields: Mapping[str, tuple[str, ...]]
+) -> tuple[dict[str, str | None], Callable[[str], pd.Series]]:
+    """Each field's column in the file (``None`` when absent), and a function giving a
+    field's text with unknown markers blanked (all empty when the file lacks the field)."""
+    columns = {field: find_column(table, spellings) for field, spellings in fields.items()}
+
+    def text(field: str) -> pd.Series:
+        column = columns[field]
+        if column is None:
+            return pd.Series("", index=table.frame.index)
+        return blank_unknowns(table.frame[column])
+
+    return columns, text

@@ -57,7 +57,7 @@ from etl.formats.base import (
     academic_year_label,
     add_skipped,
     blank_unknowns,
-    find_column,
+    field_columns,
     missing_any,
     parse_months,
     rejects_for,
@@ -172,13 +172,7 @@ class ErasmusMicrodataFormat:
     def convert(self, table: RawTable, options: LoadOptions) -> Conversion:
         conversion = Conversion()
         frame = table.frame
-        columns = {field: find_column(table, spellings) for field, spellings in FIELDS.items()}
-
-        def text(field: str) -> pd.Series:
-            column = columns[field]
-            if column is None:
-                return pd.Series("", index=frame.index)
-            return blank_unknowns(frame[column])
+        columns, text = field_columns(table, FIELDS)
 
         our_code = normalise_erasmus_code(options.home_erasmus_code)
         if our_code is None:

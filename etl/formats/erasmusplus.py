@@ -53,8 +53,7 @@ from etl.formats.base import (
     LoadOptions,
     RawTable,
     add_skipped,
-    blank_unknowns,
-    find_column,
+    field_columns,
     missing_any,
     parse_months,
     rejects_for,
@@ -245,13 +244,7 @@ class ErasmusPlusFormat:
     def convert(self, table: RawTable, options: LoadOptions) -> Conversion:
         conversion = Conversion()
         frame = table.frame
-        columns = {field: find_column(table, spellings) for field, spellings in FIELDS.items()}
-
-        def text(field: str) -> pd.Series:
-            column = columns[field]
-            if column is None:
-                return pd.Series("", index=frame.index)
-            return blank_unknowns(frame[column])
+        columns, text = field_columns(table, FIELDS)
 
         rejects: list[Reject] = []
 
