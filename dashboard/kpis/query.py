@@ -743,7 +743,12 @@ def kpi_frame(
         raw = _with_participation_fallback(cursor, q, by, raw)
     elif kpi.id == "outgoing_participation_rate":
         raw[METHOD] = _("yearly participation rate")
-    return finalise(raw, kpi, by, context, provisional_from(years, context.provisional_years))
+    frame = finalise(raw, kpi, by, context, provisional_from(years, context.provisional_years))
+    staff_share = kpi.id in ("intl_share_staff", "intl_share_academic_staff")
+    if staff_share and state.basis != "nationality":
+        # Staff records carry no prior education: say which basis their share used.
+        frame[NOTE] = NOTE_STAFF_BASIS
+    return frame
 
 
 def _with_participation_fallback(
@@ -802,8 +807,6 @@ def finalise(
         )
         frame.loc[not_available, NOTE] = NOTE_NOT_AVAILABLE
         frame = frame.drop(columns=[_UNAVAILABLE])
-    if kpi.id in ("intl_share_staff", "intl_share_academic_staff"):
-        frame[NOTE] = NOTE_STAFF_BASIS
 
     preset = get_preset(context.suppression)
     people = [NUMERATOR, DENOMINATOR] if kpi.counts_people else []
