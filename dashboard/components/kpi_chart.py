@@ -38,7 +38,6 @@ from dashboard.filters_state import (
 from dashboard.i18n import _
 from dashboard.kpis import query
 from dashboard.kpis.registry import BENCHMARK_ACTIVITIES, breakdown_label, get_kpi
-from dashboard.kpis.suppression import get_preset
 from dashboard.kpis.table import group_targets
 from dashboard.kpis.targets import Target
 from etl.countries import country_name
@@ -354,7 +353,3 @@ def _blank() -> pd.DataFrame:
     frame[query.METHOD] = frame[query.METHOD].astype(str)
     frame[query.NOTE] = frame[query.NOTE].astype(str)
     return frame
-
-
-def preset_placeholder(settings: Settings) -> str:
-    return get_preset(settings.suppression).placeholder

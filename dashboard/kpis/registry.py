@@ -12,7 +12,7 @@ needs to count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dashboard.i18n import _
 
@@ -104,7 +104,6 @@ class Kpi:
     # A label on the value column when the KPI falls back to another method.
     note: str = ""
     cycle: str | None = None
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_rate(self) -> bool:

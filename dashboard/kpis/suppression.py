@@ -165,10 +165,3 @@ def _complementary(
             continue
         hidden.loc[candidates.idxmin()] = True
     return hidden
-
-
-def display_count(value: object, suppressed: bool, preset: Preset) -> str:
-    """A count as the interface shows it: the number, or the preset's placeholder."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return preset.placeholder if suppressed else ""
-    return f"{int(round(float(value))):,}"

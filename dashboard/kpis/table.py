@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.filters_state import FilterState
 from dashboard.kpis import query
 from dashboard.kpis.registry import KPIS, get_kpi
-from dashboard.kpis.status import NO_TARGET, STATUSES, progress
+from dashboard.kpis.status import NO_TARGET, progress
 from dashboard.kpis.targets import Target, targets_for
 
 NAME = "kpi_name"
@@ -112,7 +112,3 @@ def kpi_table(
     table = pd.concat(frames, ignore_index=True)
     extras = [c for c in table.columns if c not in TABLE_COLUMNS]
     return table[list(TABLE_COLUMNS) + extras]
-
-
-def status_label(status: str) -> str:
-    return STATUSES[status][0]
