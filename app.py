@@ -23,6 +23,7 @@ app = Dash(
     pages_folder=str(HERE / "dashboard" / "pages"),
     assets_folder=str(HERE / "dashboard" / "assets"),
     serve_locally=True,  # Dash's JS from this server, never from a CDN
+    compress=True,  # gzip (flask-compress): the first load is mostly JavaScript
     title=APP_TITLE,
     index_string=INDEX_STRING,
     # Pages render their controls only when data is published, so Dash cannot check every

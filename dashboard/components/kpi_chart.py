@@ -169,6 +169,19 @@ def latest_year(frame: pd.DataFrame) -> int | None:
     return None if chosen.empty else int(chosen[query.ACADEMIC_YEAR].max())
 
 
+def _sentence_case(text: str) -> str:
+    """First letter upper case, the rest as written ("EU grant (EUR)")."""
+    return text[:1].upper() + text[1:]
+
+
+def _measure_label(spec: KpiChart) -> str | None:
+    """The axis title of an extra measure (participants, EU grant), else the unit's."""
+    for name, label, _people in get_kpi(spec.kpis[0]).extra_measures:
+        if name == spec.measure:
+            return _sentence_case(_(label))
+    return None
+
+
 def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
     """Rows of :func:`latest_year`."""
     year = latest_year(frame)
@@ -184,7 +197,7 @@ def _columns(spec: KpiChart, frame: pd.DataFrame, unit: str) -> tuple[ChartColum
         ChartColumn(YEAR_LABEL, _("Academic year"), "year"),
     ]
     if spec.by is not None:
-        columns.append(ChartColumn(LABEL, breakdown_label(spec.by).capitalize()))
+        columns.append(ChartColumn(LABEL, _sentence_case(breakdown_label(spec.by))))
     unit_text = "%" if unit == "percent" else get_kpi(spec.kpis[0]).unit_label()
     columns += [
         ChartColumn(query.VALUE, _("Value ({unit})").format(unit=unit_text), value_kind),
@@ -196,7 +209,7 @@ def _columns(spec: KpiChart, frame: pd.DataFrame, unit: str) -> tuple[ChartColum
     for kpi_id in spec.kpis:
         for name, label, _people in get_kpi(kpi_id).extra_measures:
             if name in frame and not any(c.field == name for c in columns):
-                columns.append(ChartColumn(name, _(label).capitalize(), "number"))
+                columns.append(ChartColumn(name, _sentence_case(_(label)), "number"))
     columns += [
         ChartColumn(query.SUPPRESSED, _("Withheld (small numbers)"), "flag"),
         ChartColumn(query.PROVISIONAL, _("Provisional"), "flag"),
@@ -271,12 +284,20 @@ def _summary(spec: KpiChart, frame: pd.DataFrame, unit: str, year: int | None) -
             )
             for series, rows in frame.groupby(SERIES, sort=False)
         )
+    if spec.kind == "timeline":
+        last_year = int(frame[query.ACADEMIC_YEAR].max())
+        active = frame[(frame[query.ACADEMIC_YEAR] == last_year) & (frame[query.VALUE] > 0)]
+        return _("In {year}, member of {count}: {names}.").format(
+            year=academic_year_label(last_year),
+            count=len(active),
+            names=", ".join(sorted(active[LABEL])),
+        )
     latest = frame[frame[query.ACADEMIC_YEAR] == year] if year is not None else frame
     known = latest[latest[query.VALUE].notna()].sort_values(query.VALUE, ascending=False)
     if known.empty:
         return _("No values can be shown for this selection.")
     first = known.iloc[0]
-    return _("{title}, {year}: the largest is {label} with {value}; {count} groups shown.").format(
+    return _("{title}, {year}: the largest is {label} with {value} ({count} in the chart).").format(
         title=spec.title,
         year=academic_year_label(int(first[query.ACADEMIC_YEAR])),
         label=first[LABEL],
@@ -308,22 +329,26 @@ def kpi_chart_content(spec: KpiChart, inputs: ChartInputs) -> ChartContent:
         elif spec.kind == "timeline":
             figure = figures.timeline_figure(frame)
         else:
-            plotted, year = _latest(frame)
-            plotted = plotted[plotted[query.VALUE].notna()]
+            latest, year = _latest(frame)
+            shown = latest[latest[query.VALUE].notna()]
             order = (
-                plotted[query.NUMERATOR].fillna(0) + plotted[query.DENOMINATOR].fillna(0)
+                shown[query.NUMERATOR].fillna(0) + shown[query.DENOMINATOR].fillna(0)
                 if spec.order_by == "volume"
-                else plotted[query.VALUE]
+                else shown[query.VALUE]
             )
-            plotted = plotted.loc[order.sort_values(ascending=False, kind="stable").index]
+            shown = shown.loc[order.sort_values(ascending=False, kind="stable").index]
             if spec.top:
-                plotted = plotted.head(spec.top)
-            if spec.kind == "bars":
-                figure = figures.bars_figure(plotted, unit)
+                shown = shown.head(spec.top)
+            if spec.kind == "map":
+                shown = shown.assign(iso3=figures.iso3(shown[query.GROUP]))
+                shown = shown[shown["iso3"].notna()]
+                figure = figures.map_figure(shown, unit, get_kpi(spec.kpis[0]).unit_label())
             else:
-                plotted = plotted.assign(iso3=figures.iso3(plotted[query.GROUP]))
-                plotted = plotted[plotted["iso3"].notna()]
-                figure = figures.map_figure(plotted, unit, get_kpi(spec.kpis[0]).unit_label())
+                figure = figures.bars_figure(shown, unit, axis_title=_measure_label(spec))
+            # Withheld groups are not drawn, but the table and the download list them as
+            # withheld, so a reader knows they exist.
+            withheld = latest[latest[query.VALUE].isna() & latest[query.SUPPRESSED]]
+            plotted = pd.concat([shown, withheld], ignore_index=True)
             title = _("{title}, {year} — {selection}").format(
                 title=spec.title,
                 year=academic_year_label(year) if year is not None else "",

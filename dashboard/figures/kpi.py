@@ -127,7 +127,9 @@ def trend_figure(
     return figure
 
 
-def bars_figure(frame: pd.DataFrame, unit: str, label_column: str = "label") -> go.Figure:
+def bars_figure(
+    frame: pd.DataFrame, unit: str, label_column: str = "label", axis_title: str | None = None
+) -> go.Figure:
     """Horizontal bars, one per group (largest on top). ``frame``: label, value,
     provisional."""
     ordered = frame.iloc[::-1]
@@ -150,7 +152,11 @@ def bars_figure(frame: pd.DataFrame, unit: str, label_column: str = "label") -> 
     )
     figure.update_layout(
         template=TEMPLATE,
-        xaxis={"title": {"text": AXIS_TITLES.get(unit, "")}, "ticksuffix": _suffix(unit)},
+        xaxis={
+            "title": {"text": axis_title or AXIS_TITLES.get(unit, "")},
+            "ticksuffix": _suffix(unit),
+            "rangemode": "tozero",
+        },
         yaxis={"type": "category", "automargin": True},
         showlegend=False,
         margin={"t": 8},

@@ -251,6 +251,25 @@ def page(browser, app_server: AppServer) -> Iterator:  # noqa: ANN001
 
 
 @pytest.fixture
+def browser_page_factory(browser, app_server: AppServer) -> Iterator:  # noqa: ANN001
+    """``make()`` opens another fresh, watched page on the fixture app (``page.base_url``
+    is the app's); every page is checked for foreign requests and errors at teardown."""
+    opened = []
+
+    def make():  # noqa: ANN202
+        pages = _open_page(browser, app_server)
+        page = next(pages)
+        page.base_url = app_server.base_url
+        opened.append(pages)
+        return page
+
+    yield make
+    for pages in opened:
+        with contextlib.suppress(StopIteration):
+            next(pages)
+
+
+@pytest.fixture
 def prefixed_page(browser, prefixed_app_server: AppServer) -> Iterator:  # noqa: ANN001
     """A fresh page on the app served below ``/kpi/``."""
     yield from _open_page(browser, prefixed_app_server)

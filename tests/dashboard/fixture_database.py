@@ -1,5 +1,17 @@
 """A small published database for the dashboard tests: three faculties, five programmes,
-ten academic years (2015-16 to 2024-25), loaded through the normal ETL as demo data."""
+ten academic years (2015-16 to 2024-25), loaded through the normal ETL as demo data.
+
+Every year has the same mobility, graduates and network records, so the expected figures
+below hold for any year and are easy to check by hand:
+
+- Physics (bachelor, Science) graduates: 25, of whom 5 credit-mobile -> 20.0%; no other
+  programme has graduate records (its mobility rate falls back to participation).
+- Outgoing student mobilities, all from Physics: 10 study stays in Germany (5 months),
+  3 in Poland (5 months; a small cell, withheld under the default ``duo`` preset) and
+  6 blended intensive programmes in Italy (5 days). Incoming: 8 study stays from Spain.
+- Networks: LERU (since 2000) and EUniWell (since 2019); one LERU summer school a year
+  with 30 participants; one Erasmus+ cooperation partnership 2018-2021; two agreements.
+"""
 
 from __future__ import annotations
 
@@ -69,7 +81,79 @@ def write_fixture_files(folder: Path) -> Path:
             staff.append([year, 30, faculty, "professor", "academic", "NL", "male"])
             staff.append([year, 12, faculty, "lecturer", "academic", "IT", "female"])
     _write(folder, "staff.csv", staff)
+    _write_activity_files(folder)
     return folder
+
+
+MOBILITY_PER_YEAR = (
+    # activity, partner code, partner name, country, days, headcount, direction
+    ("study", "D  KONSTAN01", "Universität Konstanz", "DE", 150, 10, "outgoing"),
+    ("study", "PL KRAKOW01", "Jagiellonian University", "PL", 150, 3, "outgoing"),
+    ("blended_intensive", "I  BOLOGNA01", "Università di Bologna", "IT", 5, 6, "outgoing"),
+    ("study", "E  MADRID03", "Universidad Complutense", "ES", 150, 8, "incoming"),
+)
+GRADUATES_PER_YEAR = {"no": 20, "yes": 5}
+
+
+def _write_activity_files(folder: Path) -> None:
+    """Graduates, mobility, networks, activities, projects and agreements (see above)."""
+    import datetime as dt
+
+    graduates: list[list[object]] = [
+        ["academic_year", "headcount", "programme_code", "nationality", "credit_mobile"]
+    ]
+    mobility: list[list[object]] = [
+        ["mobility_id", "participant", "direction", "headcount", "programme_code", "activity",
+         "partner_erasmus_code", "partner_name", "partner_country", "start_date", "end_date"]
+    ]  # fmt: skip
+    activities: list[list[object]] = [
+        ["activity_id", "network_code", "academic_year", "activity_type", "participants"]
+    ]
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        for flag, count in GRADUATES_PER_YEAR.items():
+            graduates.append([year, count, "50002", "NL", flag])
+        start = dt.date(year, 10, 1)
+        for number, (activity, code, name, country, days, count, direction) in enumerate(
+            MOBILITY_PER_YEAR
+        ):
+            end = start + dt.timedelta(days=days - 1)
+            mobility.append(
+                [f"M{year}-{number}", "student", direction, count, "50002", activity, code,
+                 name, country, start.isoformat(), end.isoformat()]
+            )  # fmt: skip
+        activities.append([f"A{year}", "LERU", year, "summer_school", 30])
+    _write(folder, "graduates.csv", graduates)
+    _write(folder, "mobility.csv", mobility)
+    _write(folder, "network_activities.csv", activities)
+    _write(
+        folder,
+        "networks.csv",
+        [
+            ["network_code", "network_name", "network_type", "member_since"],
+            ["LERU", "League of European Research Universities", "network", 2000],
+            ["EUNIWELL", "EUniWell", "european_university_alliance", 2019],
+        ],
+    )
+    _write(
+        folder,
+        "projects.csv",
+        [
+            ["project_id", "title", "action_type", "role", "start_date", "end_date",
+             "eu_grant_eur"],
+            ["P1", "Open Science Partnership", "cooperation_partnership", "coordinator",
+             "2018-09-01", "2021-08-31", 250000],
+        ],
+    )  # fmt: skip
+    _write(
+        folder,
+        "agreements.csv",
+        [
+            ["agreement_id", "partner_erasmus_code", "partner_name", "partner_country",
+             "agreement_type", "start_year"],
+            ["AG1", "D  KONSTAN01", "Universität Konstanz", "DE", "erasmus_iia", 2015],
+            ["AG2", "E  MADRID03", "Universidad Complutense", "ES", "erasmus_iia", 2015],
+        ],
+    )  # fmt: skip
 
 
 def build_fixture_database(database: Path, work_folder: Path) -> Path:
