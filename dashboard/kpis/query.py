@@ -241,6 +241,17 @@ class _Sql:
         return " and ".join(clauses)
 
 
+# Breakdowns that read the countries table (the join is left out otherwise: it costs time
+# on millions of rows).
+_REGION_BREAKDOWNS = ("nationality_region", "world_region")
+
+
+def _countries_join(nationality: str, by: str | None) -> str:
+    if by not in _REGION_BREAKDOWNS:
+        return ""
+    return f"left join countries c on c.iso2 = {nationality}"
+
+
 def _group(groups: dict[str, str], by: str | None) -> str:
     if by is None:
         return f"'{ALL}'"
@@ -260,7 +271,7 @@ def _student_share_sql(q: _Sql, by: str | None) -> str:
                    {status} as status, e.headcount
             from enrolments e
             left join programmes p on p.programme_code = e.programme_code
-            left join countries c on c.iso2 = e.nationality
+            {_countries_join("e.nationality", by)}
             where e.population = 'enrolled' and e.enrolment_type = 'degree'
               and e.cycle = $cycle and {where}
         )"""
@@ -302,7 +313,7 @@ def _staff_share_sql(q: _Sql, by: str | None) -> str:
                        as status,
                    s.headcount
             from staff s
-            left join countries c on c.iso2 = s.nationality
+            {_countries_join("s.nationality", by)}
             where {q.where("s.reference_year", "s.faculty")} {academic}
         )""" + _share_select(by)
 
@@ -343,7 +354,7 @@ def _diversity_index_sql(q: _Sql, by: str | None) -> str:
                    sum(e.headcount) as n
             from enrolments e
             left join programmes p on p.programme_code = e.programme_code
-            left join countries c on c.iso2 = e.nationality
+            {_countries_join("e.nationality", by)}
             where e.population = 'enrolled' and e.enrolment_type = 'degree'
               and e.nationality not in {_sql_list(NOT_COUNTED_NATIONALITIES)} and {where}
             group by all
@@ -369,16 +380,12 @@ def _graduate_rate_sql(q: _Sql, by: str | None) -> str:
             left join programmes p on p.programme_code = g.programme_code
             where g.cycle = $cycle and {where}
         ),
-        linked as (
-            -- stays of the same student in the same cycle before graduating, summed
-            select g.graduate_row, any_value(g.academic_year) as academic_year,
-                   any_value(g.grp) as grp, any_value(g.headcount) as headcount,
-                   any_value(g.student_key) as student_key,
-                   any_value(g.credit_mobile) as credit_mobile,
-                   coalesce(sum(m.duration_days), 0) as days,
-                   coalesce(sum(m.ects_earned), 0) as ects
+        mobile as (
+            -- graduates whose stays in the same cycle before graduating, summed, qualify
+            -- (an inner join: only the few graduates with stays are aggregated)
+            select g.graduate_row
             from grads g
-            left join mobility m
+            join mobility m
               on m.person_key = g.student_key
              and m.participant = 'student' and m.direction = 'outgoing'
              and m.activity in {_sql_list(BENCHMARK_ACTIVITIES)}
@@ -387,18 +394,21 @@ def _graduate_rate_sql(q: _Sql, by: str | None) -> str:
                   -- a stay given by academic year only: not after the graduation year
                   or (m.start_date is null and m.academic_year <= g.academic_year))
             group by g.graduate_row
+            having coalesce(sum(m.duration_days), 0) >= {BENCHMARK_MIN_DAYS}
+                or coalesce(sum(m.ects_earned), 0) >= {BENCHMARK_MIN_ECTS}
         )
-        select academic_year, grp,
-               coalesce(sum(headcount) filter (
-                   where coalesce(credit_mobile, false)
-                      or (student_key is not null
-                          and (days >= {BENCHMARK_MIN_DAYS} or ects >= {BENCHMARK_MIN_ECTS}))
+        select g.academic_year, g.grp,
+               coalesce(sum(g.headcount) filter (
+                   where coalesce(g.credit_mobile, false)
+                      or (g.student_key is not null and mobile.graduate_row is not null)
                ), 0) as numerator,
                -- aggregated rows without a credit-mobile flag say nothing: left out
-               coalesce(sum(headcount) filter (
-                   where student_key is not null or credit_mobile is not null
+               coalesce(sum(g.headcount) filter (
+                   where g.student_key is not null or g.credit_mobile is not null
                ), 0) as denominator
-        from linked group by all
+        from grads g
+        left join mobile using (graduate_row)
+        group by all
         """
 
 
@@ -412,7 +422,7 @@ def _participation_sql(q: _Sql, by: str | None, cycle: str | None = None) -> str
                    sum(e.headcount) as denominator
             from enrolments e
             left join programmes p on p.programme_code = e.programme_code
-            left join countries c on c.iso2 = e.nationality
+            {_countries_join("e.nationality", by)}
             where e.population = 'enrolled' and e.enrolment_type = 'degree' {cycle_clause_e}
               and {q.where("e.academic_year", "p.faculty", "e.programme_code", "e.cycle")}
             group by all
@@ -759,6 +769,10 @@ def _with_participation_fallback(
     graduates = graduates.copy()
     graduates[METHOD] = METHOD_GRADUATES
     covered = set(graduates.loc[graduates[DENOMINATOR] > 0, ACADEMIC_YEAR].astype(int))
+    if q.state.year_from is None or q.state.year_to is None:
+        return graduates
+    if set(range(q.state.year_from, q.state.year_to + 1)) <= covered:
+        return graduates  # graduate records for every year: no fallback to compute
     participation_by = by if by in ("faculty", "programme") else None
     sql = _participation_sql(q, participation_by, cycle=q.kpi.cycle)
     fallback = cursor.execute(sql, q.params(sql)).df().rename(columns={"grp": GROUP})
