@@ -156,6 +156,34 @@ def _intl_share(cycle: str, name: str, reference: str) -> Kpi:
     )
 
 
+def _staff_share(suffix: str, who: str, reference: str) -> Kpi:
+    return Kpi(
+        id=f"intl_share_{suffix}",
+        theme="diversity",
+        name=f"International {who}",
+        definition=(
+            f"{who.capitalize()} (headcount on the reference date) with a nationality other "
+            f"than the home country, as a share of all {who} with known nationality (dual "
+            f"nationals holding the home nationality count as home)."
+        ),
+        numerator=f"international {who}",
+        denominator=f"all {who} with known nationality",
+        unit="percent",
+        direction="up",
+        breakdowns=(
+            "faculty",
+            "staff_category",
+            "gender",
+            "nationality_region",
+            "world_region",
+            "nationality",
+        ),
+        filters=("years", "faculty"),
+        policy_reference=reference,
+        share=True,
+    )
+
+
 def _mobility_rate(cycle: str, label: str) -> Kpi:
     return Kpi(
         id=f"outgoing_mobility_rate_{cycle}",
@@ -214,53 +242,9 @@ KPIS: tuple[Kpi, ...] = (
         policy_reference="Erasmus Policy Statement: more than 122 nationalities",
         counts_people=False,
     ),
-    Kpi(
-        id="intl_share_staff",
-        theme="diversity",
-        name="International staff",
-        definition=(
-            "Staff (headcount on the reference date) with a nationality other than the home "
-            "country, as a share of all staff with known nationality."
-        ),
-        numerator="international staff",
-        denominator="all staff with known nationality",
-        unit="percent",
-        direction="up",
-        breakdowns=(
-            "faculty",
-            "staff_category",
-            "gender",
-            "nationality_region",
-            "world_region",
-            "nationality",
-        ),
-        filters=("years", "faculty"),
-        policy_reference="Erasmus Policy Statement: about a quarter of all staff",
-        share=True,
-    ),
-    Kpi(
-        id="intl_share_academic_staff",
-        theme="diversity",
-        name="International academic staff",
-        definition=(
-            "Academic staff (headcount on the reference date) with a nationality other than "
-            "the home country, as a share of all academic staff with known nationality."
-        ),
-        numerator="international academic staff",
-        denominator="all academic staff with known nationality",
-        unit="percent",
-        direction="up",
-        breakdowns=(
-            "faculty",
-            "staff_category",
-            "gender",
-            "nationality_region",
-            "world_region",
-            "nationality",
-        ),
-        filters=("years", "faculty"),
-        policy_reference="Erasmus Policy Statement: 39% of academic staff",
-        share=True,
+    _staff_share("staff", "staff", "Erasmus Policy Statement: about a quarter of all staff"),
+    _staff_share(
+        "academic_staff", "academic staff", "Erasmus Policy Statement: 39% of academic staff"
     ),
     Kpi(
         id="nationality_diversity_index",
