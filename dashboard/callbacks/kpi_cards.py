@@ -10,9 +10,10 @@ from dash import Input, callback
 
 from dashboard import ids, runtime
 from dashboard.components.chart import chart_outputs, render_chart
-from dashboard.components.kpi_chart import ChartInputs, KpiChart, kpi_chart_content, read_meta
+from dashboard.components.kpi_chart import ChartInputs, KpiChart, kpi_chart_content
 from dashboard.filters_state import FilterState, with_defaults
 from dashboard.queries.filters import filter_options
+from dashboard.queries.status import published_meta
 
 
 def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -27,7 +28,7 @@ def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any
             options=options,
             settings=settings,
             targets=runtime.targets(),
-            meta=read_meta(cursor),
+            meta=published_meta(cursor),
         )
         return render_chart(kpi_chart_content(spec, inputs))
 

@@ -100,11 +100,6 @@ class ChartInputs:
         return query.QueryContext.from_settings(self.settings)
 
 
-def read_meta(cursor: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The published snapshot's meta table (data version, publication time, demo flag)."""
-    return dict(cursor.execute("select key, value from meta").fetchall())
-
-
 def _series_name(spec: KpiChart, kpi_id: str) -> str:
     if kpi_id in spec.series_names:
         return spec.series_names[kpi_id]
