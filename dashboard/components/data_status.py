@@ -32,6 +32,7 @@ from dashboard.filters_state import (
     years_label,
 )
 from dashboard.i18n import _
+from dashboard.kpis.query import provisional_from
 from dashboard.kpis.suppression import get_preset, suppress
 from etl.settings import Settings
 from etl.status import PublishedStatus
@@ -45,10 +46,10 @@ ENROLMENT_COLUMNS = (
 
 
 def provisional_years(years: Sequence[int], count: int) -> tuple[int, ...]:
-    """The ``count`` most recent of ``years`` (the provisional-years setting)."""
-    if count <= 0:
-        return ()
-    return tuple(sorted(set(years))[-count:])
+    """The years flagged provisional (the provisional-years setting), as the KPI query
+    layer flags them."""
+    first = provisional_from(list(years), count)
+    return () if first is None else tuple(y for y in sorted(set(years)) if y >= first)
 
 
 def published_label(published_at: str) -> str:
