@@ -107,7 +107,31 @@ def _series_name(spec: KpiChart, kpi_id: str) -> str:
     return cycle_label(kpi.cycle) if kpi.cycle else kpi.name
 
 
+# Group values the query layer writes in SQL, as a person reads them.
+GROUP_LABELS = {
+    "home": _("home"),
+    "EEA": _("EEA"),
+    "rest of world": _("rest of world"),
+    "Central and Eastern Europe": _("Central and Eastern Europe"),
+    "EU neighbourhood": _("EU neighbourhood"),
+    "other EEA": _("other EEA"),
+    "counts toward the benchmark": _("counts toward the benchmark"),
+    "shown, not counted": _("shown, not counted"),
+    "students": _("students"),
+    "staff": _("staff"),
+    "incoming": _("incoming"),
+    "outgoing": _("outgoing"),
+    "student": _("students"),
+    "university-wide": _("university-wide"),
+    "unknown": _("unknown"),
+    "not_available": _("nationality not available"),
+    "none": _("none"),
+}
+
+
 def _group_label(by: str | None, group: str) -> str:
+    if group in GROUP_LABELS:
+        return GROUP_LABELS[group]
     if by in ("nationality", "partner_country") and len(group) == 2:
         return country_name(group)
     if by == "cycle":
@@ -119,8 +143,8 @@ def _group_label(by: str | None, group: str) -> str:
             activity=group.replace("_", " "),
             rule=_("counts if ≥ 3 months or ≥ 15 ECTS") if counted else _("not counted"),
         )
-    if by in ("activity_type", "action_type", "agreement_type", "staff_category"):
-        return group.replace("_", " ")
+    if by in ("activity_type", "action_type", "agreement_type", "staff_category", "role"):
+        return _(group.replace("_", " "))
     return group
 
 
