@@ -17,7 +17,10 @@ import duckdb
 from dash.exceptions import PreventUpdate
 
 from dashboard.db import DatabaseMissing, published
+from dashboard.filters_state import FilterOptions
 from dashboard.kpis.targets import Target, read_targets
+from dashboard.queries.filters import filter_options as read_filter_options
+from dashboard.queries.status import published_meta
 from etl.settings import Settings
 
 
@@ -57,3 +60,29 @@ def callback_cursor() -> Iterator[duckdb.DuckDBPyConnection]:
         yield request_cursor
     finally:
         request_cursor.close()
+
+
+# Filter options per published snapshot: (database, data version, publication time,
+# institution) -> options. Keyed on the data version, so a new load is seen at once; every
+# chart callback of a page needs them, and reading them costs three scans.
+_OPTIONS_CACHE: dict[tuple[str, str, str, str], FilterOptions] = {}
+_OPTIONS_CACHE_SIZE = 8
+
+
+def filter_options(request_cursor: duckdb.DuckDBPyConnection) -> FilterOptions:
+    """What the filter bar offers for the published snapshot (cached per data version)."""
+    institution = settings().home_institution or ""
+    meta = published_meta(request_cursor)
+    key = (
+        str(settings().database),
+        meta.get("data_version", ""),
+        meta.get("published_at", ""),
+        institution,
+    )
+    options = _OPTIONS_CACHE.get(key)
+    if options is None:
+        options = read_filter_options(request_cursor, institution or None)
+        if len(_OPTIONS_CACHE) >= _OPTIONS_CACHE_SIZE:
+            _OPTIONS_CACHE.clear()
+        _OPTIONS_CACHE[key] = options
+    return options

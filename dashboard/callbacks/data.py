@@ -10,7 +10,6 @@ from dashboard import ids, runtime
 from dashboard.components.chart import chart_outputs, render_chart
 from dashboard.components.data_status import enrolment_chart
 from dashboard.filters_state import FilterState
-from dashboard.queries.filters import filter_options
 from etl.status import read_status
 
 
@@ -19,7 +18,7 @@ def update_enrolment_chart(state_data: dict[str, Any] | None) -> tuple[Any, ...]
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
         status = read_status(cursor)
-        options = filter_options(cursor, settings.home_institution or None)
+        options = runtime.filter_options(cursor)
     return render_chart(
         enrolment_chart(status, FilterState.from_dict(state_data), options, settings)
     )

@@ -27,7 +27,6 @@ from dashboard.filters_state import (
     parse_query,
     parse_search,
 )
-from dashboard.queries.filters import filter_options
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ def synchronise_filters(
 ) -> tuple[Any, ...]:
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
-        options = filter_options(cursor, settings.home_institution or None)
+        options = runtime.filter_options(cursor)
     return synchronise(
         # The URL wins when it changed at all (back button, page opened).
         from_url=f"{ids.FILTER_LOCATION}.search" in ctx.triggered_prop_ids,

@@ -12,7 +12,6 @@ from dashboard import ids, runtime
 from dashboard.components.chart import chart_outputs, render_chart
 from dashboard.components.kpi_chart import ChartInputs, KpiChart, kpi_chart_content
 from dashboard.filters_state import FilterState, with_defaults
-from dashboard.queries.filters import filter_options
 from dashboard.queries.status import published_meta
 
 
@@ -20,7 +19,7 @@ def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any
     """The chart card's outputs for a selection (what the callback returns)."""
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
-        options = filter_options(cursor, settings.home_institution or None)
+        options = runtime.filter_options(cursor)
         state = with_defaults(FilterState.from_dict(state_data), options)
         inputs = ChartInputs(
             cursor=cursor,

@@ -10,14 +10,13 @@ from dashboard import ids, runtime
 from dashboard.components.overview import overview_sections
 from dashboard.filters_state import FilterState, with_defaults
 from dashboard.kpis.query import QueryContext
-from dashboard.queries.filters import filter_options
 
 
 @callback(Output(ids.OVERVIEW_CARDS, "children"), Input(ids.FILTER_STATE, "data"))
 def update_overview(state_data: dict[str, Any] | None) -> list:
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
-        options = filter_options(cursor, settings.home_institution or None)
+        options = runtime.filter_options(cursor)
         state = with_defaults(FilterState.from_dict(state_data), options)
         return overview_sections(
             cursor, state, QueryContext.from_settings(settings), runtime.targets()

@@ -151,7 +151,14 @@ def _group_label(by: str | None, group: str) -> str:
 def _frames(spec: KpiChart, inputs: ChartInputs) -> pd.DataFrame:
     frames = []
     for kpi_id in spec.kpis:
-        frame = query.kpi_frame(inputs.cursor, kpi_id, inputs.state, spec.by, inputs.context)
+        frame = query.kpi_frame(
+            inputs.cursor,
+            kpi_id,
+            inputs.state,
+            spec.by,
+            inputs.context,
+            years=list(inputs.options.years),
+        )
         if spec.exclude_home:
             frame = frame[frame[query.GROUP] != inputs.settings.home_country]
         frame[SERIES] = (

@@ -23,7 +23,6 @@ from dashboard.components.filters import filter_bar
 from dashboard.components.shell import no_database_message
 from dashboard.db import DatabaseMissing
 from dashboard.filters_state import FilterOptions, FilterState, parse_query
-from dashboard.queries.filters import filter_options
 from etl.settings import Settings
 
 
@@ -42,7 +41,7 @@ def page_context(
     query: Mapping[str, Any], settings: Settings, cursor: duckdb.DuckDBPyConnection
 ) -> PageContext:
     """Check ``query`` against the published data (never raises on a bad query)."""
-    options = filter_options(cursor, settings.home_institution or None)
+    options = runtime.filter_options(cursor)
     state, notices = parse_query(query, options, settings.international_basis)
     return PageContext(settings, cursor, options, state, notices)
 
