@@ -56,6 +56,14 @@ def _hover(unit: str) -> str:
     )
 
 
+def _count_ticks(unit: str, values: pd.Series) -> dict[str, int]:
+    """Whole-number ticks for small counts (plotly would label 0.2, 0.4... networks)."""
+    top = pd.to_numeric(values, errors="coerce").max()
+    if unit == "count" and top == top and top <= 6:  # noqa: PLR0124 (NaN)
+        return {"tick0": 0, "dtick": 1}
+    return {}
+
+
 def _provisional_text(flags: Sequence[bool]) -> list[str]:
     return [f" ({_('provisional')})" if flag else "" for flag in flags]
 
@@ -156,6 +164,7 @@ def bars_figure(
             "title": {"text": axis_title or AXIS_TITLES.get(unit, "")},
             "ticksuffix": _suffix(unit),
             "rangemode": "tozero",
+            **_count_ticks(unit, frame["value"]),
         },
         yaxis={"type": "category", "automargin": True},
         showlegend=False,
@@ -192,6 +201,7 @@ def stacked_figure(frame: pd.DataFrame, unit: str, percent_stack: bool = False) 
             "title": {"text": AXIS_TITLES.get(unit, "")},
             "ticksuffix": _suffix(unit),
             "rangemode": "tozero",
+            **_count_ticks(unit, frame.groupby(YEAR_LABEL)["value"].sum()),
         },
         margin={"t": 16},
     )

@@ -48,3 +48,39 @@ def by_id(component_id: dict) -> str:
 
 def chart_title(page) -> str:  # noqa: ANN001
     return page.inner_text(by_id(ids.chart_title(ids.DATA_ENROLMENT_CHART)))
+
+
+def open_page(page, base_url: str, path: str, ready: str = "#main .main-svg") -> None:  # noqa: ANN001
+    """Open ``path`` (with its query) and wait until ``ready`` shows and Dash settles."""
+    page.goto(base_url + path)
+    page.wait_for_selector(ready)
+    settle(page)
+
+
+def download_csv(page, prefix: str):  # noqa: ANN001, ANN201 (a pandas DataFrame)
+    """Click a chart card's CSV button and read the file (its ``#`` data-sheet lines
+    skipped)."""
+    import io
+
+    import pandas as pd
+
+    with page.expect_download() as info:
+        page.locator(by_id(ids.chart_download_csv(prefix))).click()
+    text = info.value.path().read_text(encoding="utf-8-sig")
+    return pd.read_csv(io.StringIO(text), comment="#")
+
+
+def plotted_traces(page, prefix: str) -> list[dict]:  # noqa: ANN001
+    """What the chart's Plotly figure holds in the browser: per trace its locations, x, y,
+    z, text and customdata (everything a hover label can show)."""
+    return page.evaluate(
+        """(selector) => {
+            const graph = document.querySelector(selector + ' .js-plotly-plot')
+                || document.querySelector(selector);
+            return (graph.data || []).map(t => ({
+                type: t.type, locations: t.locations || null, x: t.x || null, y: t.y || null,
+                z: t.z || null, text: t.text || null, hovertext: t.hovertext || null,
+                customdata: t.customdata || null}));
+        }""",
+        by_id(ids.chart_graph(prefix)),
+    )

@@ -5,16 +5,17 @@ links keep the selection, graphs are configured to stay offline, and each page p
 axe-core scan (``look`` also writes its 1280x800 screenshot).
 
 The test that opens every page also records the server time of a filter change and the
-transfer size of the first load in ``tests/screenshots/measurements.json`` (not asserted:
-timings depend on the machine).
+transfer size of the first load in ``tests/screenshots/measurements.json`` and
+``$TMPDIR/intl_kpi_measurements.json`` (not asserted: timings depend on the machine).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import statistics
+import tempfile
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -29,7 +30,14 @@ from dashboard.kpis.registry import get_kpi
 from dashboard.kpis.status import STATUSES
 from dashboard.kpis.targets import read_targets
 from tests.browser.conftest import ROOT, SCREENSHOTS
-from tests.browser.helpers import by_id, choose, settle
+from tests.browser.helpers import (
+    by_id,
+    choose,
+    download_csv,
+    open_page,
+    plotted_traces,
+    settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +49,6 @@ PAGES = {
     "data": ("/data", ".js-plotly-plot .main-svg"),
 }
 CHARTS = {"diversity": DIVERSITY_CHARTS, "mobility": MOBILITY_CHARTS, "networks": NETWORK_CHARTS}
-
-
-def open_page(page, base_url: str, path: str, ready: str) -> None:  # noqa: ANN001
-    page.goto(base_url + path)
-    page.wait_for_selector(ready)
-    settle(page)
-
-
-def download_csv(page, prefix: str) -> pd.DataFrame:  # noqa: ANN001
-    with page.expect_download() as info:
-        page.locator(by_id(ids.chart_download_csv(prefix))).click()
-    text = info.value.path().read_text(encoding="utf-8-sig")
-    return pd.read_csv(io.StringIO(text), comment="#")
 
 
 def query_layer(database, kpi_id: str, state: FilterState, by: str | None) -> pd.DataFrame:
@@ -77,7 +72,10 @@ def test_every_page_opens_offline_without_errors_and_passes_axe(browser_page_fac
         if name in ("overview", "diversity", "mobility", "networks"):
             measurements[f"{name}_filter_change_ms"] = _time_filter_change(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "measurements.json").write_text(json.dumps(measurements, indent=2))
+    report = json.dumps(measurements, indent=2)
+    (SCREENSHOTS / "measurements.json").write_text(report)
+    (Path(tempfile.gettempdir()) / "intl_kpi_measurements.json").write_text(report)
+    print(f"measurements: {report}")
 
 
 def _time_filter_change(page) -> dict[str, float]:  # noqa: ANN001
@@ -188,6 +186,23 @@ def test_poland_is_withheld_in_the_table_view_and_the_map(page, app_server):
     assert list(frame["value"].fillna(-1)) == [10, -1, -1]
     assert list(frame["suppressed"]) == [False, True, True]
     assert frame.loc[1:, "numerator"].isna().all()
+
+    # The map (and so its hover labels) holds Germany's 10 only.
+    traces = plotted_traces(page, "mobility-destinations")
+    assert [trace["locations"] for trace in traces] == [["DEU"]]
+    hover = json.dumps(traces)
+    assert "POL" not in hover and "Poland" not in hover and "ITA" not in hover
+
+    # The table view lists Poland and Italy as withheld, with no number.
+    grid = page.locator(by_id(ids.chart_table("mobility-destinations")))
+    page.locator("details", has=grid).locator("summary").click()
+    poland = grid.locator(".ag-row", has_text="Poland")
+    poland.wait_for()
+    cells = [text.strip() for text in poland.locator(".ag-cell").all_inner_texts()]
+    assert "yes" in cells, cells  # the withheld column
+    assert not any(re.fullmatch(r"[1-4]", cell) for cell in cells), cells
+    germany = grid.locator(".ag-row", has_text="Germany").locator(".ag-cell").all_inner_texts()
+    assert "10" in [text.strip() for text in germany]
 
 
 def test_graphs_stay_offline_and_draw_the_map_from_local_outlines(page, app_server):

@@ -35,6 +35,9 @@ PROGRAMMES = (
 # Enrolment headcount per programme and nationality in FIRST_YEAR; each later year adds
 # one student per group, so totals are easy to compute by hand.
 BASE_HEADCOUNT = {"NL": 40, "DE": 10, "IN": 5}
+# Country of prior education per nationality: the German students went to school in the
+# Netherlands, so they are international by nationality but home by prior education.
+PRIOR_EDUCATION = {"NL": "NL", "DE": "NL", "IN": "IN"}
 
 
 def enrolment_total(year: int) -> int:
@@ -58,12 +61,16 @@ def write_fixture_files(folder: Path) -> Path:
         + [[code, name, faculty, cycle, "yes"] for code, name, faculty, cycle in PROGRAMMES],
     )
     enrolments: list[list[object]] = [
-        ["academic_year", "headcount", "programme_code", "nationality", "gender"]
-    ]
+        ["academic_year", "headcount", "programme_code", "nationality", "gender",
+         "prior_education_country"]
+    ]  # fmt: skip
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         for code, *_rest in PROGRAMMES:
             for nationality, base in BASE_HEADCOUNT.items():
-                enrolments.append([year, base + year - FIRST_YEAR, code, nationality, "female"])
+                enrolments.append(
+                    [year, base + year - FIRST_YEAR, code, nationality, "female",
+                     PRIOR_EDUCATION[nationality]]
+                )  # fmt: skip
     _write(folder, "enrolments.csv", enrolments)
     staff: list[list[object]] = [
         [
@@ -86,12 +93,21 @@ def write_fixture_files(folder: Path) -> Path:
 
 
 MOBILITY_PER_YEAR = (
-    # activity, partner code, partner name, country, days, headcount, direction
-    ("study", "D  KONSTAN01", "Universität Konstanz", "DE", 150, 10, "outgoing"),
-    ("study", "PL KRAKOW01", "Jagiellonian University", "PL", 150, 3, "outgoing"),
-    ("blended_intensive", "I  BOLOGNA01", "Università di Bologna", "IT", 5, 6, "outgoing"),
-    ("study", "E  MADRID03", "Universidad Complutense", "ES", 150, 8, "incoming"),
-)
+    # participant, activity, partner code, partner name, country, days, headcount,
+    # direction, faculty (staff; students: their programme's, Physics)
+    ("student", "study", "D  KONSTAN01", "Universität Konstanz", "DE", 150, 10, "outgoing", ""),
+    ("student", "study", "PL KRAKOW01", "Jagiellonian University", "PL", 150, 3, "outgoing", ""),
+    ("student", "blended_intensive", "I  BOLOGNA01", "Università di Bologna", "IT", 5, 6,
+     "outgoing", ""),
+    ("student", "study", "E  MADRID03", "Universidad Complutense", "ES", 150, 8, "incoming", ""),
+    ("student", "study", "D  KONSTAN01", "Universität Konstanz", "DE", 150, 5, "incoming", ""),
+    ("staff", "staff_teaching", "PL KRAKOW01", "Jagiellonian University", "PL", 5, 2,
+     "outgoing", "Science"),
+    ("staff", "staff_training", "D  KONSTAN01", "Universität Konstanz", "DE", 5, 5,
+     "outgoing", "Humanities"),
+    ("staff", "staff_teaching", "E  MADRID03", "Universidad Complutense", "ES", 5, 3,
+     "incoming", "Law"),
+)  # fmt: skip
 GRADUATES_PER_YEAR = {"no": 20, "yes": 5}
 
 
@@ -103,8 +119,9 @@ def _write_activity_files(folder: Path) -> None:
         ["academic_year", "headcount", "programme_code", "nationality", "credit_mobile"]
     ]
     mobility: list[list[object]] = [
-        ["mobility_id", "participant", "direction", "headcount", "programme_code", "activity",
-         "partner_erasmus_code", "partner_name", "partner_country", "start_date", "end_date"]
+        ["mobility_id", "participant", "direction", "headcount", "programme_code", "faculty",
+         "activity", "partner_erasmus_code", "partner_name", "partner_country", "start_date",
+         "end_date"]
     ]  # fmt: skip
     activities: list[list[object]] = [
         ["activity_id", "network_code", "academic_year", "activity_type", "participants"]
@@ -113,13 +130,13 @@ def _write_activity_files(folder: Path) -> None:
         for flag, count in GRADUATES_PER_YEAR.items():
             graduates.append([year, count, "50002", "NL", flag])
         start = dt.date(year, 10, 1)
-        for number, (activity, code, name, country, days, count, direction) in enumerate(
-            MOBILITY_PER_YEAR
-        ):
+        for number, row in enumerate(MOBILITY_PER_YEAR):
+            participant, activity, code, name, country, days, count, direction, faculty = row
             end = start + dt.timedelta(days=days - 1)
+            programme = "50002" if participant == "student" else ""
             mobility.append(
-                [f"M{year}-{number}", "student", direction, count, "50002", activity, code,
-                 name, country, start.isoformat(), end.isoformat()]
+                [f"M{year}-{number}", participant, direction, count, programme, faculty,
+                 activity, code, name, country, start.isoformat(), end.isoformat()]
             )  # fmt: skip
         activities.append([f"A{year}", "LERU", year, "summer_school", 30])
     _write(folder, "graduates.csv", graduates)
