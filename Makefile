@@ -39,9 +39,12 @@ test: install-test
 
 # Benchmarks (not part of the suite): ETL, KPI table and filter changes at demo scales, e.g. `make bench SCALES="1 10"`.
 SCALES ?= 1
+# Rows of the one big enrolment CSV whose load peak memory and rows/s are measured.
+BENCH_ROWS ?= 2000000
 bench: install
 	$(BIN)/python tests/benchmarks/bench_etl.py --scales $(SCALES)
 	$(BIN)/python tests/benchmarks/bench_dashboard.py --scales $(SCALES)
+	$(BIN)/python tests/benchmarks/bench_load_memory.py --rows $(BENCH_ROWS)
 
 docs: install
 	$(BIN)/python -m etl.docs
