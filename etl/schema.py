@@ -13,6 +13,7 @@ import duckdb
 
 from etl.countries import country_table
 from etl.entities import ENTITIES, Entity
+from etl.membership import membership_table
 
 SCHEMA_VERSION = 1
 
@@ -64,6 +65,14 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh_reference_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """(Re)write the ``countries`` reference table from the country libraries."""
+    """(Re)write the reference tables: ``countries`` from the country libraries, and
+    ``country_membership`` (EU/EEA membership periods with their sources) from
+    ``etl/reference/eu_membership.csv``, so a region is the one of the year, not today's."""
     country_frame = country_table()  # noqa: F841 (read by DuckDB's replacement scan)
     connection.execute("create or replace table countries as select * from country_frame")
+    membership_frame = membership_table()  # noqa: F841 (read by DuckDB's replacement scan)
+    connection.execute(
+        "create or replace table country_membership as select iso2, country, membership, "
+        "cast(member_from as date) as member_from, cast(member_until as date) as member_until, "
+        "source from membership_frame"
+    )

@@ -29,6 +29,7 @@ from dashboard.kpis.registry import (
     BENCHMARK_MIN_ECTS,
     BLENDED_VIRTUAL_ACTIVITIES,
     COOPERATION_ACTIONS,
+    EXCHANGE_BALANCE_ACTIVITIES,
     RECOGNITION_ACTIVITIES,
     STAFF_MOBILITY_ACTIVITIES,
     Kpi,
@@ -128,21 +129,38 @@ def _status(nationality: str, second: str | None, prior: str | None, basis: str)
 def _nationality_region(nationality: str, second: str | None) -> str:
     second_is_home = f" or coalesce({second}, '') = $home" if second else ""
     # Rows without a nationality (unknown, or not available in DUO-like sources) are no
-    # region: they must not show up as "rest of world".
+    # region: they must not show up as "rest of world". EEA: a member on the year's
+    # reference date (the ``cm`` join of ``_countries_join``), not today's membership.
     return (
         f"case when {nationality} = $home{second_is_home} then 'home' "
         f"when {nationality} in {_sql_list(NOT_COUNTED_NATIONALITIES)} then {nationality} "
-        f"when c.eea then 'EEA' else 'rest of world' end"
+        f"when cm.iso2 is not null then 'EEA' else 'rest of world' end"
     )
 
 
-_PARTNER_REGION = (
-    "case when m.partner_country is null then 'unknown' "
-    "when pc.cee then 'Central and Eastern Europe' "
-    "when pc.neighbourhood then 'EU neighbourhood' "
-    "when pc.eea then 'other EEA' else 'rest of world' end"
-)
-_AGREEMENT_REGION = _PARTNER_REGION.replace("m.partner_country", "a.partner_country")
+def _member_on_reference_date(year: str) -> str:
+    """SQL condition on ``cm`` (country_membership): a member of the EU or the EEA on
+    1 October of the academic year (the KPIS.md reference date), from the dated reference
+    file ``etl/reference/eu_membership.csv``."""
+    return (
+        f"make_date({year}, 10, 1) >= cm.member_from "
+        f"and (cm.member_until is null or make_date({year}, 10, 1) <= cm.member_until)"
+    )
+
+
+def _partner_region(country: str, year: str) -> str:
+    """Partner region; "other EEA" by membership in the stay's (or agreement's) year."""
+    return (
+        f"case when {country} is null then 'unknown' "
+        f"when pc.cee then 'Central and Eastern Europe' "
+        f"when pc.neighbourhood then 'EU neighbourhood' "
+        f"when exists (select 1 from country_membership cm where cm.iso2 = {country} "
+        f"and {_member_on_reference_date(year)}) then 'other EEA' else 'rest of world' end"
+    )
+
+
+_PARTNER_REGION = _partner_region("m.partner_country", "m.academic_year")
+_AGREEMENT_REGION = _partner_region("a.partner_country", "y.academic_year")
 
 
 def _sql_list(values: Iterable[str]) -> str:
@@ -169,10 +187,18 @@ _STUDENT_GROUPS = {
 # Breakdowns of a share that split the population itself (composition), rather than
 # giving the share within each group.
 _COMPOSITION = ("nationality", "nationality_region", "world_region")
+# Inward degree-mobile graduates: prior (secondary) education abroad, the Eurostat/UOE
+# "country of origin" (see the registry's graduate mobility definition).
+_DEGREE_MOBILE = "(g.prior_education_country is not null and g.prior_education_country <> $home)"
 _GRADUATE_GROUPS = {
     "faculty": "coalesce(p.faculty, 'unknown')",
     "programme": "g.programme_code",
     "gender": "coalesce(g.gender, 'unknown')",
+    "graduate_origin": (
+        f"case when {_DEGREE_MOBILE} then 'degree-mobile (prior education abroad)' "
+        f"when g.prior_education_country is null then 'prior education unknown' "
+        f"else 'prior education at home' end"
+    ),
 }
 _STAFF_GROUPS = {
     "faculty": "s.faculty",
@@ -246,10 +272,16 @@ class _Sql:
 _REGION_BREAKDOWNS = ("nationality_region", "world_region")
 
 
-def _countries_join(nationality: str, by: str | None) -> str:
+def _countries_join(nationality: str, by: str | None, year: str) -> str:
     if by not in _REGION_BREAKDOWNS:
         return ""
-    return f"left join countries c on c.iso2 = {nationality}"
+    # One membership period per country and date (tests/etl/test_membership.py checks the
+    # file has no overlapping periods), so the join never duplicates a row.
+    return (
+        f"left join countries c on c.iso2 = {nationality} "
+        f"left join country_membership cm on cm.iso2 = {nationality} "
+        f"and {_member_on_reference_date(year)}"
+    )
 
 
 def _group(groups: dict[str, str], by: str | None) -> str:
@@ -271,7 +303,7 @@ def _student_share_sql(q: _Sql, by: str | None) -> str:
                    {status} as status, e.headcount
             from enrolments e
             left join programmes p on p.programme_code = e.programme_code
-            {_countries_join("e.nationality", by)}
+            {_countries_join("e.nationality", by, "e.academic_year")}
             where e.population = 'enrolled' and e.enrolment_type = 'degree'
               and e.cycle = $cycle and {where}
         )"""
@@ -313,7 +345,7 @@ def _staff_share_sql(q: _Sql, by: str | None) -> str:
                        as status,
                    s.headcount
             from staff s
-            {_countries_join("s.nationality", by)}
+            {_countries_join("s.nationality", by, "s.reference_year")}
             where {q.where("s.reference_year", "s.faculty")} {academic}
         )""" + _share_select(by)
 
@@ -354,7 +386,7 @@ def _diversity_index_sql(q: _Sql, by: str | None) -> str:
                    sum(e.headcount) as n
             from enrolments e
             left join programmes p on p.programme_code = e.programme_code
-            {_countries_join("e.nationality", by)}
+            {_countries_join("e.nationality", by, "e.academic_year")}
             where e.population = 'enrolled' and e.enrolment_type = 'degree'
               and e.nationality not in {_sql_list(NOT_COUNTED_NATIONALITIES)} and {where}
             group by all
@@ -371,6 +403,11 @@ def _diversity_index_sql(q: _Sql, by: str | None) -> str:
 
 def _graduate_rate_sql(q: _Sql, by: str | None) -> str:
     where = q.where("g.academic_year", "p.faculty", "g.programme_code")
+    # The Eurostat reading (default): graduates who came from abroad for their whole degree
+    # are degree-mobile graduates of their country of origin, so they are left out of both
+    # counts. The "graduate_origin" breakdown keeps every graduate (the other reading).
+    if by != "graduate_origin":
+        where += f" and not {_DEGREE_MOBILE}"
     return f"""
         with grads as (
             select row_number() over () as graduate_row, g.academic_year,
@@ -422,7 +459,7 @@ def _participation_sql(q: _Sql, by: str | None, cycle: str | None = None) -> str
                    sum(e.headcount) as denominator
             from enrolments e
             left join programmes p on p.programme_code = e.programme_code
-            {_countries_join("e.nationality", by)}
+            {_countries_join("e.nationality", by, "e.academic_year")}
             where e.population = 'enrolled' and e.enrolment_type = 'degree' {cycle_clause_e}
               and {q.where("e.academic_year", "p.faculty", "e.programme_code", "e.cycle")}
             group by all
@@ -459,6 +496,18 @@ def _mobility_count_sql(q: _Sql, by: str | None, direction: str) -> str:
         """
 
 
+# Like for like: the same activities and the same length rule on both sides of the
+# balance. Incoming records carry no blended, virtual or short doctoral activities, so
+# counting those on the outgoing side only would push the balance down (issue 11).
+_BALANCE_STAY = (
+    f"m.activity in {_sql_list(EXCHANGE_BALANCE_ACTIVITIES)} and ("
+    # a stay whose length and credits are both unrecorded (aggregated exchange rows) counts
+    f"(m.duration_days is null and m.ects_earned is null) "
+    f"or coalesce(m.duration_days, 0) >= {BENCHMARK_MIN_DAYS} "
+    f"or coalesce(m.ects_earned, 0) >= {BENCHMARK_MIN_ECTS})"
+)
+
+
 def _exchange_balance_sql(q: _Sql, by: str | None) -> str:
     return f"""
         select m.academic_year, {_group(_MOBILITY_GROUPS, by)} as grp,
@@ -468,7 +517,7 @@ def _exchange_balance_sql(q: _Sql, by: str | None) -> str:
                    as denominator
         from mobility m
         left join countries pc on pc.iso2 = m.partner_country
-        where m.participant = 'student' and {_mobility_filtered(q)}
+        where m.participant = 'student' and {_BALANCE_STAY} and {_mobility_filtered(q)}
         group by all
         """
 
@@ -501,29 +550,57 @@ def _recognition_sql(q: _Sql, by: str | None) -> str:
 
 
 def _staff_mobility_sql(q: _Sql, by: str | None) -> str:
+    """Trips of one staff group per 100 staff of that group (``staff_mobility_rate``:
+    academic, ``staff_mobility_rate_support``: support). A trip's group is its traveller's
+    staff record of the same reference year; an unlinked trip counts as academic when it is
+    a teaching assignment (STA: teaching staff by definition) and in neither rate otherwise
+    (its group is unknown)."""
+    staff_type = "support" if q.kpi.id == "staff_mobility_rate_support" else "academic"
     staff_group = "s.faculty" if by == "faculty" else f"'{ALL}'"
     mobility_group = _group(_MOBILITY_GROUPS, by)
-    join = "using (academic_year, grp)" if by == "faculty" else "using (academic_year)"
-    staff_select = "academic_year, grp" if by == "faculty" else "academic_year"
+    by_faculty = by == "faculty"
+    unlinked_teaching = (
+        "or (m.staff_type is null and m.activity = 'staff_teaching')"
+        if staff_type == "academic"
+        else ""
+    )
+    # By faculty, every unit with staff of the group or trips of the group is a row: a unit
+    # without staff of the group keeps its trips (denominator 0, value withheld), one
+    # without trips shows 0 — none is dropped.
+    join = (
+        "full join group_staff a using (academic_year, grp)"
+        if by_faculty
+        else "join (select academic_year, denominator from group_staff) a using (academic_year)"
+    )
     return f"""
-        with academic_staff as (
+        with group_staff as (
             select s.reference_year as academic_year, {staff_group} as grp,
                    sum(s.headcount) as denominator
             from staff s
-            where s.staff_type = 'academic' and {q.where("s.reference_year", "s.faculty")}
+            where s.staff_type = '{staff_type}' and {q.where("s.reference_year", "s.faculty")}
             group by all
         ),
-        trips as (
-            select m.academic_year, {mobility_group} as grp, sum(m.headcount) as numerator
+        linked as (
+            select m.*, s.staff_type
             from mobility m
+            left join (
+                select staff_key, reference_year, any_value(staff_type) as staff_type
+                from staff where staff_key is not null group by all
+            ) s on s.staff_key = m.person_key and s.reference_year = m.academic_year
             where m.participant = 'staff' and m.direction = 'outgoing'
               and m.activity in {_sql_list(STAFF_MOBILITY_ACTIVITIES)}
               and {q.where("m.academic_year", "m.faculty")}
+        ),
+        trips as (
+            select m.academic_year, {mobility_group} as grp, sum(m.headcount) as numerator
+            from linked m
+            where m.staff_type = '{staff_type}' {unlinked_teaching}
             group by all
         )
-        select t.academic_year, t.grp, t.numerator, a.denominator
+        select academic_year, grp, coalesce(t.numerator, 0) as numerator,
+               coalesce(a.denominator, 0) as denominator
         from trips t
-        join (select {staff_select}, denominator from academic_staff) a {join}
+        {join}
         """
 
 
@@ -660,6 +737,7 @@ def _sql_for(q: _Sql, by: str | None) -> str:
         ),
         "ects_recognition_rate": _recognition_sql,
         "staff_mobility_rate": _staff_mobility_sql,
+        "staff_mobility_rate_support": _staff_mobility_sql,
         "cee_neighbourhood_share": _cee_sql,
         "mobility_window_coverage": _window_sql,
         "active_networks": _networks_sql,

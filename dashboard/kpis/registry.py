@@ -26,8 +26,13 @@ BENCHMARK_MIN_ECTS = 15
 BENCHMARK_ACTIVITIES = ("study", "traineeship", "combined")
 BLENDED_VIRTUAL_ACTIVITIES = ("blended_intensive", "virtual_exchange")
 STAFF_MOBILITY_ACTIVITIES = ("staff_teaching", "staff_training")
-# Study activities whose credits are recognised at home (traineeships may carry no ECTS).
+# Study activities whose credits are recognised at home: study stays and combined
+# study-and-traineeship stays (their study part carries ECTS); pure traineeships may carry
+# none.
 RECOGNITION_ACTIVITIES = ("study", "combined")
+# The exchange balance compares like with like: long study and traineeship stays (combined
+# ones included) on both sides, by the benchmark's length rule.
+EXCHANGE_BALANCE_ACTIVITIES = ("study", "traineeship", "combined")
 # Erasmus+ cooperation actions counted as cooperation projects.
 COOPERATION_ACTIONS = (
     "cooperation_partnership",
@@ -43,7 +48,7 @@ UNITS = {
     "count": _("count"),
     "index": _("effective number"),
     "ratio": _("incoming per outgoing"),
-    "per_100": _("per 100 academic staff"),
+    "per_100": _("per 100 staff of the group"),
 }
 THEMES = {
     "diversity": _("Nationality diversity"),
@@ -73,6 +78,9 @@ BREAKDOWNS = {
     "action_type": _("action type"),
     "role": _("role"),
     "agreement_type": _("agreement type"),
+    "graduate_origin": _(
+        "graduates by country of prior education (all graduates, degree-mobile included)"
+    ),
 }
 FILTERS = ("years", "faculty", "programme", "cycle", "basis")
 
@@ -191,17 +199,30 @@ def _mobility_rate(cycle: str, label: str) -> Kpi:
         name=f"Graduate mobility rate ({label})",
         definition=(
             f"Graduates of the year in the {cycle} cycle who, while enrolled, had credit "
-            f"mobility abroad ({_BENCHMARK_TEXT}), as a share of all graduates of the year in "
-            f"that cycle (the Eurostat / EU benchmark method). Graduates are linked to their "
-            f"mobility records by student key; aggregated graduate rows use their "
-            f"credit-mobile flag. Where a year has no graduate records, the yearly "
-            f"participation rate of the cycle is shown instead and labelled as such."
+            f"mobility abroad ({_BENCHMARK_TEXT}), as a share of the graduates of the year in "
+            f"that cycle whose prior (secondary) education was at home. Graduates who came "
+            f"from abroad for their whole degree (prior education abroad: inward "
+            f"degree-mobile) are left out of both counts, as in Eurostat's learning mobility "
+            f"indicator: it counts degree-mobile and credit-mobile graduates by country of "
+            f"origin (country of the upper secondary diploma) against all graduates of that "
+            f"origin, so an inward degree-mobile graduate belongs to the indicator of the "
+            f"country they came from (Eurostat, 'Methodological manual on learning mobility "
+            f"in tertiary education', 28 July 2015; UOE manual, learning mobility sections). "
+            f"A university sees only its credit-mobile graduates, not its home students who "
+            f"left for a whole degree abroad, so this is its contribution to the benchmark, "
+            f"not the national figure. Graduates whose prior education is not recorded are "
+            f"kept. The other reading, every graduate (degree-mobile included), is the "
+            f"'graduate_origin' breakdown. Graduates are linked to their mobility records by "
+            f"student key; aggregated graduate rows use their credit-mobile flag. Where a "
+            f"year has no graduate records, the yearly participation rate of the cycle is "
+            f"shown instead and labelled as such; progress status is scored on the "
+            f"graduate-based years only (a fallback year is never scored nor a baseline)."
         ),
-        numerator=f"{cycle} graduates with qualifying credit mobility",
-        denominator=f"all {cycle} graduates of the year",
+        numerator=f"{cycle} graduates with qualifying credit mobility (prior education at home)",
+        denominator=f"{cycle} graduates of the year with prior education at home",
         unit="percent",
         direction="up",
-        breakdowns=("faculty", "programme", "gender"),
+        breakdowns=("faculty", "programme", "gender", "graduate_origin"),
         filters=("years", "faculty", "programme"),
         policy_reference=(
             "EU: at least 23% of graduates by 2030 (Council Recommendation 'Europe on the "
@@ -209,6 +230,34 @@ def _mobility_rate(cycle: str, label: str) -> Kpi:
         ),
         share=True,
         cycle=cycle,
+    )
+
+
+def _staff_mobility(group: str, reference: str) -> Kpi:
+    """Staff trips of one staff group per 100 staff of that group: academic staff keep the
+    catalogue id ``staff_mobility_rate``; support staff get ``staff_mobility_rate_support``."""
+    return Kpi(
+        id="staff_mobility_rate" if group == "academic" else f"staff_mobility_rate_{group}",
+        theme="mobility",
+        name=f"Staff mobility rate ({group} staff)",
+        definition=(
+            f"Outgoing staff mobilities (teaching and training) of {group} staff starting in "
+            f"the year per 100 {group} staff (headcount on the reference date of the year). "
+            f"A trip belongs to the group of its traveller's staff record of that year "
+            f"(mobility person key = staff key). Numerator and denominator cover the same "
+            f"group: before, support staff's training trips were divided by academic staff "
+            f"only. Unlinked trips (no staff record): teaching assignments count as academic "
+            f"(Erasmus+ staff mobility for teaching is by teaching staff), unlinked training "
+            f"trips in neither rate. By faculty, every unit with {group} staff or their "
+            f"trips is shown; a unit without {group} staff has no rate (denominator 0)."
+        ),
+        numerator=f"outgoing mobilities of {group} staff",
+        denominator=f"{group} staff",
+        unit="per_100",
+        direction="up",
+        breakdowns=("faculty", "activity"),
+        filters=("years", "faculty"),
+        policy_reference=reference,
     )
 
 
@@ -329,13 +378,21 @@ KPIS: tuple[Kpi, ...] = (
         name="Exchange balance",
         definition=(
             "Incoming student mobilities per outgoing student mobility starting in the year, "
-            "overall and per partner country; above 1 means more students come than go."
+            "overall and per partner country; above 1 means more students come than go. "
+            "Like for like: both sides count the same activities, study and traineeship "
+            "stays (combined study-and-traineeship stays included) of at least 3 months or "
+            "15 ECTS (a stay with neither length nor credits recorded counts). Blended "
+            "intensive programmes, virtual exchange and short doctoral stays are left out "
+            "of both sides: incoming records do not carry them, so counting them on the "
+            "outgoing side only would make the balance fall whenever they grow. An "
+            "all-activities balance is therefore not offered; the counts of every activity "
+            "are in 'outgoing_students' and 'incoming_exchange_students' by activity."
         ),
-        numerator="incoming student mobilities",
-        denominator="outgoing student mobilities",
+        numerator="incoming long study and traineeship stays",
+        denominator="outgoing long study and traineeship stays",
         unit="ratio",
         direction="none",
-        breakdowns=("partner_country", "partner_region", "faculty", "cycle"),
+        breakdowns=("partner_country", "partner_region", "faculty", "cycle", "activity"),
         filters=("years", "faculty", "programme", "cycle"),
         policy_reference="trend only",
     ),
@@ -382,7 +439,10 @@ KPIS: tuple[Kpi, ...] = (
         name="ECTS recognition rate",
         definition=(
             "ECTS recognised at home as a share of ECTS earned abroad, over completed "
-            "outgoing study mobilities starting in the year that report both."
+            "outgoing study mobilities starting in the year that report both. Study stays "
+            "and combined study-and-traineeship stays count (the study part carries "
+            "credits); pure traineeships, blended, virtual and short doctoral activities "
+            "do not."
         ),
         numerator="ECTS recognised",
         denominator="ECTS earned abroad",
@@ -393,22 +453,8 @@ KPIS: tuple[Kpi, ...] = (
         policy_reference="Erasmus Charter: full automatic recognition (100%)",
         counts_people=False,
     ),
-    Kpi(
-        id="staff_mobility_rate",
-        theme="mobility",
-        name="Staff mobility rate",
-        definition=(
-            "Outgoing staff mobilities (teaching and training) starting in the year per 100 "
-            "academic staff (headcount on the reference date of the year)."
-        ),
-        numerator="outgoing staff mobilities",
-        denominator="academic staff",
-        unit="per_100",
-        direction="up",
-        breakdowns=("faculty", "activity"),
-        filters=("years", "faculty"),
-        policy_reference="Erasmus Policy Statement: staff mobility promoted (trend)",
-    ),
+    _staff_mobility("academic", "Erasmus Policy Statement: staff mobility promoted (trend)"),
+    _staff_mobility("support", "trend only"),
     Kpi(
         id="cee_neighbourhood_share",
         theme="mobility",
