@@ -12,7 +12,7 @@ import dash
 from dash import Dash, dcc
 
 import dashboard.callbacks  # noqa: F401 (registers every callback)
-from dashboard import ids, runtime
+from dashboard import ids, runtime, security
 from dashboard.components.shell import APP_TITLE, INDEX_STRING, app_layout, navigation_pages
 
 HERE = Path(__file__).parent
@@ -37,6 +37,7 @@ app.layout = [
     ),
 ]
 server = app.server
+security.protect(app)  # callback input checks, request size cap, CSP and headers
 
 if __name__ == "__main__":
     settings = runtime.settings()

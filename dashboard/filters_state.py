@@ -9,6 +9,11 @@ it had to ignore; ``to_query`` writes the state back. Checks that need the publi
 
 Query keys: ``from``, ``to`` (first and last academic year, ``2019`` or ``2019-20``),
 ``faculty``, ``programme`` (programme code), ``cycle`` (repeatable) and ``basis``.
+
+Everything here is also the server's check of what a browser sends back (the store, the URL,
+the controls): a forged value must cost milliseconds, never a huge year list or a 500. Hence
+the bounds below, checked before any data is read; :class:`InvalidInput` is answered with
+400 by ``dashboard.security``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,19 @@ QUERY_CYCLE = "cycle"
 QUERY_BASIS = "basis"
 QUERY_KEYS = (QUERY_FROM, QUERY_TO, QUERY_FACULTY, QUERY_PROGRAMME, QUERY_CYCLE, QUERY_BASIS)
 
+# Bounds on anything the browser sends, checked before any data is read.
+YEAR_BOUNDS = (1900, 2200)  # academic years a link or the store may name at all
+MAX_CHOICES = 1000  # values in one list (a large university has a few hundred programmes)
+MAX_TEXT_LENGTH = 200  # characters of one faculty name, programme code, cycle or basis
+MAX_SEARCH_LENGTH = 4096  # characters of a URL query string (browsers allow ~2000-8000)
+MAX_NOTICES = 10  # notices about ignored link values shown at once
+STATE_KEYS = ("year_from", "year_to", "faculties", "programmes", "cycles", "basis")
+
+
+class InvalidInput(ValueError):
+    """A value no control of this dashboard sends: a forged or corrupted callback input."""
+
+
 _YEAR = re.compile(r"^\s*(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?\s*$")
 
 
@@ -52,7 +70,7 @@ def parse_academic_year(text: str) -> int | None:
     end = match.group(2)
     if end is not None and int(end) % 100 != (start + 1) % 100:
         return None
-    if not 1900 <= start <= 2200:
+    if not YEAR_BOUNDS[0] <= start <= YEAR_BOUNDS[1]:
         return None
     return start
 
@@ -129,17 +147,43 @@ class FilterState:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> FilterState:
-        """Inverse of :meth:`to_dict` (``None`` -> the default state)."""
-        if not data:
+    def from_dict(cls, data: Any) -> FilterState:
+        """Inverse of :meth:`to_dict` (``None`` -> the default state), and the server's check
+        of the store the browser sends back.
+
+        Raises :class:`InvalidInput` for anything :meth:`to_dict` cannot have written: not an
+        object, unknown keys, a year that is not an integer, a list that is not a list of
+        short texts or is longer than :data:`MAX_CHOICES`, an unknown cycle or basis. Years
+        are clamped to :data:`YEAR_BOUNDS` (``with_defaults`` then clamps them to the
+        published years) and put in order.
+        """
+        if data is None:
             return cls()
+        if not isinstance(data, Mapping):
+            raise InvalidInput("the filter state is not an object")
+        unknown = [key for key in data if key not in STATE_KEYS]
+        if unknown:
+            raise InvalidInput(f"unknown filter state keys: {_shown(unknown)}")
+        year_from = _state_year(data.get("year_from"), "year_from")
+        year_to = _state_year(data.get("year_to"), "year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            year_from, year_to = year_to, year_from
+        cycles = check_texts(data.get("cycles"), "cycles")
+        for cycle in cycles:
+            if cycle not in CYCLES:
+                raise InvalidInput(f"unknown cycle {cycle!r}")
+        basis = data.get("basis")
+        if basis is None:
+            basis = DEFAULT_BASIS
+        elif basis not in BASES:  # never computed as "both" by accident
+            raise InvalidInput(f"unknown international basis {_shown(basis)}")
         return cls(
-            year_from=data.get("year_from"),
-            year_to=data.get("year_to"),
-            faculties=tuple(data.get("faculties") or ()),
-            programmes=tuple(data.get("programmes") or ()),
-            cycles=tuple(data.get("cycles") or ()),
-            basis=data.get("basis") or DEFAULT_BASIS,
+            year_from=year_from,
+            year_to=year_to,
+            faculties=check_texts(data.get("faculties"), "faculties"),
+            programmes=check_texts(data.get("programmes"), "programmes"),
+            cycles=cycles,
+            basis=basis,
         )
 
     @property
@@ -150,23 +194,60 @@ class FilterState:
         return tuple(range(self.year_from, self.year_to + 1))
 
 
+def _shown(value: Any) -> str:
+    """A forged value, shortened for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _state_year(value: Any, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{key} is not an integer year: {_shown(value)}")
+    return min(max(value, YEAR_BOUNDS[0]), YEAR_BOUNDS[1])
+
+
+def check_texts(value: Any, key: str) -> tuple[str, ...]:
+    """A list of short texts as a browser control sends it (``None`` -> empty), without
+    duplicates; :class:`InvalidInput` for anything else."""
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(f"{key} is not a list: {_shown(value)}")
+    if len(value) > MAX_CHOICES:
+        raise InvalidInput(f"{key} has {len(value)} values (at most {MAX_CHOICES})")
+    for item in value:
+        if not isinstance(item, str) or len(item) > MAX_TEXT_LENGTH:
+            raise InvalidInput(f"{key} holds {_shown(item)}, not a short text")
+    return tuple(dict.fromkeys(value))
+
+
 @dataclass
 class _Parse:
     notices: list[str] = field(default_factory=list)
 
     def note(self, text: str) -> None:
-        if text not in self.notices:
+        if text not in self.notices and len(self.notices) < MAX_NOTICES:
             self.notices.append(text)
 
 
 def _values(query: Mapping[str, Any], key: str) -> list[str]:
-    """Every value of ``key`` (Dash gives a str for one value, a list for repeated keys)."""
+    """Every value of ``key`` (Dash gives a str for one value, a list for repeated keys);
+    at most :data:`MAX_CHOICES`, each cut to :data:`MAX_TEXT_LENGTH` characters."""
     raw = query.get(key)
     if raw is None:
         return []
-    if isinstance(raw, str):
+    if isinstance(raw, str) or not isinstance(raw, Iterable):
         raw = [raw]
-    return [str(value).strip() for value in raw if str(value).strip()]
+    values = []
+    for value in raw:
+        text = str(value).strip()[: MAX_TEXT_LENGTH + 1]
+        if text:
+            values.append(text)
+        if len(values) > MAX_CHOICES:
+            break
+    return values
 
 
 def _single(query: Mapping[str, Any], key: str, parse: _Parse) -> str | None:
@@ -194,10 +275,15 @@ def _year(query: Mapping[str, Any], key: str, parse: _Parse) -> int | None:
     return year
 
 
-def _match(value: str, allowed: Sequence[str]) -> str | None:
-    """``value`` as spelled in ``allowed`` (case-insensitive), or ``None``."""
-    lowered = {item.casefold(): item for item in allowed}
+def _match(value: str, allowed: Sequence[str] | Mapping[str, str]) -> str | None:
+    """``value`` as spelled in ``allowed`` (case-insensitive), or ``None``. ``allowed`` may
+    already be a ``{casefolded: spelling}`` mapping."""
+    lowered = allowed if isinstance(allowed, Mapping) else _casefolded(allowed)
     return lowered.get(value.casefold())
+
+
+def _casefolded(allowed: Sequence[str]) -> dict[str, str]:
+    return {item.casefold(): item for item in allowed}
 
 
 def _choices(
@@ -208,8 +294,20 @@ def _choices(
     parse: _Parse,
 ) -> tuple[str, ...]:
     chosen: list[str] = []
-    for value in _values(query, key):
-        matched = value if allowed is None else _match(value, allowed)
+    lowered = None if allowed is None else _casefolded(allowed)
+    values = _values(query, key)
+    if len(values) > MAX_CHOICES:
+        parse.note(
+            _("The link gives more than {count} values for '{key}'; none is used.").format(
+                count=MAX_CHOICES, key=key
+            )
+        )
+        return ()
+    for value in values:
+        if len(value) > MAX_TEXT_LENGTH:
+            parse.note(message.format(value=value[:40] + "..."))
+            continue
+        matched = value if lowered is None else _match(value, lowered)
         if matched is None:
             parse.note(message.format(value=value))
         elif matched not in chosen:
@@ -405,11 +503,21 @@ def describe(state: FilterState, options: FilterOptions | None = None) -> str:
 
 
 def with_defaults(state: FilterState, options: FilterOptions) -> FilterState:
-    """``state`` with an open year range closed to the available years."""
-    if not options.years:
-        return state
-    return replace(
+    """``state`` checked against the published data: an open year range closed to the
+    available years, years clamped to them, and faculties, programmes and cycles the data
+    does not have left out (the rules :func:`parse_query` applies to a link)."""
+    known_faculties = set(options.faculties)
+    faculties = tuple(f for f in state.faculties if f in known_faculties)
+    in_faculties = {p.code for p in options.programmes_in(faculties)}
+    checked = replace(
         state,
-        year_from=min(options.years) if state.year_from is None else state.year_from,
-        year_to=max(options.years) if state.year_to is None else state.year_to,
+        faculties=faculties,
+        programmes=tuple(code for code in state.programmes if code in in_faculties),
+        cycles=tuple(c for c in state.cycles if c in options.cycles),
     )
+    if not options.years:
+        return checked
+    first, last = min(options.years), max(options.years)
+    year_from = first if state.year_from is None else min(max(state.year_from, first), last)
+    year_to = last if state.year_to is None else min(max(state.year_to, first), last)
+    return replace(checked, year_from=min(year_from, year_to), year_to=max(year_from, year_to))

@@ -27,6 +27,7 @@ from dashboard.filters_state import (
     parse_query,
     parse_search,
 )
+from dashboard.security import check_input
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,17 @@ def synchronise_filters(
     basis: str | None,
     stored: dict[str, Any] | None,
 ) -> tuple[Any, ...]:
+    # Checked before any data is read: a forged value is a 400, never a long computation.
+    search = check_input(ids.FILTER_LOCATION, "search", search)
+    controls = Controls(
+        check_input(ids.FILTER_YEAR_FROM, "value", year_from),
+        check_input(ids.FILTER_YEAR_TO, "value", year_to),
+        list(check_input(ids.FILTER_FACULTY, "value", faculties)),
+        list(check_input(ids.FILTER_PROGRAMME, "value", programmes)),
+        list(check_input(ids.FILTER_CYCLE, "value", cycles)),
+        check_input(ids.FILTER_BASIS, "value", basis),
+    )
+    check_input(ids.FILTER_STATE, "data", stored)
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
         options = runtime.filter_options(cursor)
@@ -141,7 +153,7 @@ def synchronise_filters(
         # The URL wins when it changed at all (back button, page opened).
         from_url=f"{ids.FILTER_LOCATION}.search" in ctx.triggered_prop_ids,
         search=search,
-        controls=Controls(year_from, year_to, faculties, programmes, cycles, basis),
+        controls=controls,
         stored=stored,
         options=options,
         default_basis=settings.international_basis,

@@ -13,8 +13,9 @@ from dash import ALL, Input, Output, State, callback
 from dashboard import ids, runtime
 from dashboard.components.shell import status_banner
 from dashboard.db import DatabaseMissing
-from dashboard.filters_state import QUERY_KEYS
+from dashboard.filters_state import QUERY_KEYS, InvalidInput
 from dashboard.queries.status import published_meta
+from dashboard.security import check_input
 
 
 def filter_search(search: str | None) -> str:
@@ -49,7 +50,15 @@ def active_links(
     State(ids.nav_link(ALL), "id"),
 )
 def keep_filters_in_navigation(search: str | None, link_ids: list[dict]) -> list[str]:
+    search = check_input(ids.FILTER_LOCATION, "search", search)
+    link_ids = _checked_links(link_ids)
     return navigation_hrefs(search, link_ids, dash.page_registry)
+
+
+def _checked_links(link_ids: Any) -> list[dict]:
+    if not isinstance(link_ids, list):
+        raise InvalidInput("the navbar link ids are not a list")
+    return [check_input(link_id, "id", link_id) for link_id in link_ids]
 
 
 @callback(
@@ -58,12 +67,15 @@ def keep_filters_in_navigation(search: str | None, link_ids: list[dict]) -> list
     State(ids.nav_link(ALL), "id"),
 )
 def mark_current_page(pathname: str | None, link_ids: list[dict]) -> list[bool]:
+    pathname = check_input(ids.APP_LOCATION, "pathname", pathname)
+    link_ids = _checked_links(link_ids)
     return active_links(dash.strip_relative_path(pathname), link_ids, dash.page_registry)
 
 
 @callback(Output(ids.APP_STATUS, "children"), Input(ids.APP_LOCATION, "pathname"))
 def show_published_status(_pathname: str | None) -> list:
     """Re-read on every page change, so a new publication shows without a full reload."""
+    check_input(ids.APP_LOCATION, "pathname", _pathname)
     try:
         cursor = runtime.cursor()
     except DatabaseMissing:

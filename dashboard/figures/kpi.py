@@ -14,6 +14,7 @@ from functools import cache
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.plain_text import plain_text_figure
 from dashboard.figures.theme import (
     COLORWAY,
     MUTED_TEXT_COLOUR,
@@ -68,6 +69,7 @@ def _provisional_text(flags: Sequence[bool]) -> list[str]:
     return [f" ({_('provisional')})" if flag else "" for flag in flags]
 
 
+@plain_text_figure
 def trend_figure(
     frame: pd.DataFrame,
     unit: str,
@@ -118,7 +120,8 @@ def trend_figure(
                     "dash": TARGET_DASHES[position % len(TARGET_DASHES)],
                     "width": 1.5,
                 },
-                hovertemplate=f"{label}<extra></extra>",
+                # The name is escaped (a target's label comes from the targets file).
+                hovertemplate="%{fullData.name}<extra></extra>",
             )
         )
     figure.update_layout(
@@ -135,6 +138,7 @@ def trend_figure(
     return figure
 
 
+@plain_text_figure
 def bars_figure(
     frame: pd.DataFrame, unit: str, label_column: str = "label", axis_title: str | None = None
 ) -> go.Figure:
@@ -173,6 +177,7 @@ def bars_figure(
     return figure
 
 
+@plain_text_figure
 def stacked_figure(frame: pd.DataFrame, unit: str, percent_stack: bool = False) -> go.Figure:
     """Bars per academic year stacked by ``series``. ``frame``: series, academic_year_label,
     value, provisional."""
@@ -219,6 +224,7 @@ def iso3(codes: pd.Series) -> pd.Series:
     return codes.map(_iso3())
 
 
+@plain_text_figure
 def map_figure(frame: pd.DataFrame, unit: str, colour_title: str) -> go.Figure:
     """A world choropleth. ``frame``: iso3, label, value. Outlines come from the app's own
     topojson files (the graph config's ``topojsonURL``)."""
@@ -244,6 +250,7 @@ def map_figure(frame: pd.DataFrame, unit: str, colour_title: str) -> go.Figure:
     return figure
 
 
+@plain_text_figure
 def timeline_figure(frame: pd.DataFrame) -> go.Figure:
     """Membership per network and year: a marker where the membership is active.
     ``frame``: series (network), academic_year_label, value (1 when active)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.plain_text import plain_text_figure
 from dashboard.figures.theme import PROVISIONAL_OPACITY, PROVISIONAL_PATTERN, TEMPLATE
 from dashboard.i18n import _
 
@@ -16,6 +17,7 @@ PROVISIONAL = "provisional"
 POPULATION_LABELS = {"enrolled": _("enrolled on 1 October"), "first_year": _("first-year entrants")}
 
 
+@plain_text_figure
 def enrolment_by_year_figure(frame: pd.DataFrame) -> go.Figure:
     """Bars of enrolment headcount per academic year, one colour per population; provisional
     years lighter and hatched. ``frame``: academic_year_label, population, headcount,

@@ -22,6 +22,7 @@ from dashboard.kpis.registry import BREAKDOWNS, UnknownKpi
 from dashboard.kpis.status import STATUSES
 from dashboard.kpis.table import STATUS, TARGETS, kpi_table
 from dashboard.kpis.targets import TargetsError, read_targets
+from etl.cells import neutralise_frame
 from etl.settings import Settings
 
 
@@ -92,11 +93,11 @@ def _write(table: pd.DataFrame, output_format: str, output: Path | None) -> None
     if output_format == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output FILE")
-        table.to_excel(output, index=False, sheet_name="KPIs")
+        neutralise_frame(table).to_excel(output, index=False, sheet_name="KPIs")
         click.echo(f"wrote {len(table)} rows to {output}")
         return
     if output_format == "csv":
-        text = table.to_csv(index=False)
+        text = neutralise_frame(table).to_csv(index=False)  # no live formulas from names
     elif output_format == "json":
         records = [
             {key: _json_value(value) for key, value in row.items()}
