@@ -13,6 +13,7 @@ from dash import Dash, dcc
 
 import dashboard.callbacks  # noqa: F401 (registers every callback)
 from dashboard import ids, runtime, security
+from dashboard.auth import web as auth
 from dashboard.components.shell import APP_TITLE, INDEX_STRING, app_layout, navigation_pages
 
 HERE = Path(__file__).parent
@@ -38,6 +39,9 @@ app.layout = [
 ]
 server = app.server
 security.protect(app)  # callback input checks, request size cap, CSP and headers
+# Sign-in, roles and the audit log; refuses to start unsigned on a non-loopback address.
+auth.install(app)
+auth.refuse_unsafe_start(runtime.settings())
 
 if __name__ == "__main__":
     settings = runtime.settings()

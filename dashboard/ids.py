@@ -14,6 +14,7 @@ from typing import Any
 APP_LOCATION = "app-url-location"
 APP_NAVBAR = "app-navbar-nav"
 APP_STATUS = "app-status-banner"
+APP_USER = "app-user-badge"  # who is signed in, and the sign-out link
 
 # Filter bar (dashboard/components/filters.py): rendered by every page's layout.
 FILTER_LOCATION = "filters-url-location"

@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 from dash.exceptions import PreventUpdate
 
+from dashboard.auth.access import current_access, faculty_scope
 from dashboard.db import DatabaseMissing, published
 from dashboard.filters_state import FilterOptions
+from dashboard.kpis.query import QueryContext
 from dashboard.kpis.targets import Target, read_targets
 from dashboard.queries.filters import filter_options as read_filter_options
 from dashboard.queries.status import published_meta
@@ -85,4 +88,30 @@ def filter_options(request_cursor: duckdb.DuckDBPyConnection) -> FilterOptions:
         if len(_OPTIONS_CACHE) >= _OPTIONS_CACHE_SIZE:
             _OPTIONS_CACHE.clear()
         _OPTIONS_CACHE[key] = options
-    return options
+    return scoped_options(options, faculty_scope(settings()))
+
+
+def scoped_options(options: FilterOptions, faculties: tuple[str, ...] | None) -> FilterOptions:
+    """Only the faculties (and their programmes) a user may see: the filter bar offers no
+    other, and a link naming another faculty gets the "no such faculty" notice."""
+    if faculties is None:
+        return options
+    allowed = set(faculties)
+    return replace(
+        options,
+        faculties=tuple(f for f in options.faculties if f in allowed),
+        programmes=tuple(p for p in options.programmes if p.faculty in allowed),
+    )
+
+
+def query_context(for_settings: Settings | None = None) -> QueryContext:
+    """The query layer's context for this request: the settings (default: those in force)
+    and the signed-in user's faculty scope (``dashboard.auth``). Every page, callback and
+    download builds its context here, so the scope cannot be forgotten in one of them."""
+    chosen = for_settings or settings()
+    return QueryContext.from_settings(chosen, allowed_faculties=faculty_scope(chosen))
+
+
+def access():  # noqa: ANN201 (etl.users.Access | None)
+    """Who is asking (``None`` outside a request: the CLI and direct calls in tests)."""
+    return current_access(settings())

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from etl.settings import Settings
+from etl.users_cli import users
 
 
 def _settings(database: Path | None) -> Settings:
@@ -271,6 +272,9 @@ def templates(folder: Path) -> None:
 
     for path in write_templates(folder):
         click.echo(f"wrote {path}")
+
+
+main.add_command(users)
 
 
 if __name__ == "__main__":  # python -m etl.cli, used by the tests' subprocesses

@@ -124,6 +124,66 @@ SETTINGS: tuple[Setting, ...] = (
         "Port the dashboard listens on.",
         _positive_int,
     ),
+    Setting(
+        "sign_in",
+        "INTL_KPI_SIGN_IN",
+        "off",
+        "Dashboard sign-in: off (only on 127.0.0.1, as a demo analyst), local (users file) "
+        "or oidc (single sign-on).",
+        _choice("off", "local", "oidc"),
+    ),
+    Setting(
+        "users_file",
+        "INTL_KPI_USERS",
+        "",
+        "Local users file (hashed passwords); empty means users.json next to the database.",
+    ),
+    Setting(
+        "secret_key",
+        "INTL_KPI_SECRET_KEY",
+        "",
+        "Key that signs sign-in cookies; empty means one generated into secret_key next to "
+        "the database.",
+    ),
+    Setting(
+        "audit_log",
+        "INTL_KPI_AUDIT_LOG",
+        "",
+        "Audit log of sign-ins and downloads (JSON lines); empty means audit.jsonl next to "
+        "the database.",
+    ),
+    Setting(
+        "login_attempts",
+        "INTL_KPI_LOGIN_ATTEMPTS",
+        "5",
+        "Failed sign-ins per user name or address in 15 minutes before sign-in is refused.",
+        _positive_int,
+    ),
+    Setting(
+        "oidc_issuer",
+        "INTL_KPI_OIDC_ISSUER",
+        "",
+        "OpenID Connect issuer URL for single sign-on (e.g. https://connect.surfconext.nl).",
+    ),
+    Setting(
+        "oidc_client_id",
+        "INTL_KPI_OIDC_CLIENT_ID",
+        "",
+        "The dashboard's OpenID Connect client id.",
+    ),
+    Setting(
+        "oidc_client_secret",
+        "INTL_KPI_OIDC_CLIENT_SECRET",
+        "",
+        "The dashboard's OpenID Connect client secret.",
+    ),
+    Setting(
+        "oidc_roles_file",
+        "INTL_KPI_OIDC_ROLES",
+        "",
+        "JSON file mapping sign-on claims to a role and faculty; empty means oidc_roles.json "
+        "next to the database.",
+    ),
 )
 
 
@@ -142,6 +202,15 @@ class Settings:
     lock_timeout: int
     host: str
     port: int
+    sign_in: str
+    users_file: str
+    secret_key: str
+    audit_log: str
+    login_attempts: int
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str
+    oidc_roles_file: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -5,6 +5,7 @@ imported here silently never fires, so each one is listed explicitly.
 """
 
 from dashboard.callbacks import (
+    auth,
     chart,
     data,
     diversity,
@@ -15,4 +16,14 @@ from dashboard.callbacks import (
     shell,
 )
 
-__all__ = ["chart", "data", "diversity", "filters", "mobility", "networks", "overview", "shell"]
+__all__ = [
+    "auth",
+    "chart",
+    "data",
+    "diversity",
+    "filters",
+    "mobility",
+    "networks",
+    "overview",
+    "shell",
+]

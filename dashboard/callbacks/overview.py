@@ -9,7 +9,6 @@ from dash import Input, Output, callback
 from dashboard import ids, runtime
 from dashboard.components.overview import overview_sections
 from dashboard.filters_state import FilterState, with_defaults
-from dashboard.kpis.query import QueryContext
 
 
 @callback(Output(ids.OVERVIEW_CARDS, "children"), Input(ids.FILTER_STATE, "data"))
@@ -18,6 +17,4 @@ def update_overview(state_data: dict[str, Any] | None) -> list:
     with runtime.callback_cursor() as cursor:
         options = runtime.filter_options(cursor)
         state = with_defaults(FilterState.from_dict(state_data), options)
-        return overview_sections(
-            cursor, state, QueryContext.from_settings(settings), runtime.targets()
-        )
+        return overview_sections(cursor, state, runtime.query_context(settings), runtime.targets())

@@ -17,6 +17,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 import pandas as pd
 
+from dashboard import runtime
 from dashboard.components.chart import (
     ChartColumn,
     ChartContent,
@@ -97,7 +98,8 @@ class ChartInputs:
 
     @property
     def context(self) -> query.QueryContext:
-        return query.QueryContext.from_settings(self.settings)
+        # With the signed-in user's faculty scope (dashboard.auth), from the one place.
+        return runtime.query_context(self.settings)
 
 
 def _series_name(spec: KpiChart, kpi_id: str) -> str:

@@ -64,6 +64,8 @@ def navbar(pages: Iterable[Mapping[str, Any]], home_href: str = "/") -> dbc.Navb
                     id=ids.APP_NAVBAR,
                     navbar=True,
                 ),
+                # Who is signed in and the sign-out link (dashboard/callbacks/auth.py).
+                html.Div(id=ids.APP_USER, className="ms-auto d-flex align-items-center"),
             ],
             fluid="xxl",
         ),

@@ -88,14 +88,29 @@ class QueryContext:
     home_country: str = "NL"
     suppression: str = "duo"
     provisional_years: int = 1
+    # The signed-in user's faculty scope (``dashboard.auth``): ``None`` means every faculty.
+    # Every query is restricted to these faculties, whatever the filter selection says;
+    # KPIs without a faculty dimension return no rows for a restricted scope.
+    allowed_faculties: tuple[str, ...] | None = None
 
     @classmethod
-    def from_settings(cls, settings: object) -> QueryContext:
+    def from_settings(
+        cls, settings: object, allowed_faculties: tuple[str, ...] | None = None
+    ) -> QueryContext:
         return cls(
             home_country=settings.home_country,
             suppression=settings.suppression,
             provisional_years=settings.provisional_years,
+            allowed_faculties=None if allowed_faculties is None else tuple(allowed_faculties),
         )
+
+    def in_scope(self, kpi: Kpi, state: FilterState) -> bool:
+        """Whether the selection may be answered at all under the faculty scope."""
+        if self.allowed_faculties is None:
+            return True
+        if "faculty" not in kpi.filters or not self.allowed_faculties:
+            return False
+        return set(state.faculties) <= set(self.allowed_faculties)
 
 
 # --- SQL building blocks ----------------------------------------------------------------
@@ -241,6 +256,7 @@ class _Sql:
             "cycles": list(self.state.cycles),
             "home": self.context.home_country,
             "cycle": self.kpi.cycle,
+            "allowed_faculties": list(self.context.allowed_faculties or ()),
         }
         used = set(re.findall(r"\$([a-z_]+)", sql))
         return {key: value for key, value in values.items() if key in used}
@@ -260,6 +276,9 @@ class _Sql:
         ]
         if faculty and "faculty" in allowed:
             clauses.append(f"(len($faculties) = 0 or list_contains($faculties, {faculty}))")
+        if faculty and self.context.allowed_faculties is not None:
+            # The user's scope, whatever the KPI's filters: rows of no faculty drop out too.
+            clauses.append(f"coalesce(list_contains($allowed_faculties, {faculty}), false)")
         if programme and "programme" in allowed:
             clauses.append(f"(len($programmes) = 0 or list_contains($programmes, {programme}))")
         if cycle and "cycle" in allowed:
@@ -821,13 +840,13 @@ def kpi_frame(
             basis=state.basis,
         )
     q = _Sql(state=state, kpi=kpi, context=context)
-    if state.year_from is None:
+    if state.year_from is None or not context.in_scope(kpi, state):
         raw = pd.DataFrame(columns=[ACADEMIC_YEAR, "grp", NUMERATOR, DENOMINATOR])
     else:
         raw = _run(cursor, q, by)
     raw = raw.rename(columns={"grp": GROUP})
     raw[METHOD] = ""
-    if kpi.id.startswith("outgoing_mobility_rate_"):
+    if kpi.id.startswith("outgoing_mobility_rate_") and context.in_scope(kpi, state):
         raw = _with_participation_fallback(cursor, q, by, raw)
     elif kpi.id == "outgoing_participation_rate":
         raw[METHOD] = _("yearly participation rate")
