@@ -5,14 +5,20 @@ memberships (EU, EEA, UN region, continent) from the data table that ``country_c
 ships. Only the policy groupings that no library carries (the EU's neighbourhood policy
 countries, the Central and Eastern Europe grouping of the Erasmus Policy Statement) are
 spelled out here, with their source.
+
+Nationalities as Dutch student and HR systems write them (the adjective "Nederlandse", or
+the 4-digit code of the BRP nationality table, "0001") come from the national table itself,
+shipped in ``etl/reference/`` (see ``etl/reference/SOURCES.md``).
 """
 
 from __future__ import annotations
 
+import csv
 import gettext
 import importlib.resources
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
@@ -72,6 +78,89 @@ def _lookup() -> dict[str, str]:
     return lookup
 
 
+# Everyday adjectives for the nationalities that table 32 words as "Burger van ..." or
+# "... burger" (the table's own wording is accepted too). ISO alpha-2 codes.
+ADJECTIVES_NOT_IN_TABLE_32 = {
+    "Duitse": "DE",
+    "Britse": "GB",
+    "Amerikaanse": "US",
+    "Bosnische": "BA",
+    "Emiraatse": "AE",
+    "Noord-Macedonische": "MK",
+    "Oost-Timorese": "TL",
+    "Trinidadiaanse": "TT",
+}
+_REFERENCE = importlib.resources.files("etl") / "reference"
+
+
+@dataclass(frozen=True)
+class Nationality:
+    """One row of the BRP nationality table (Landelijke tabel 32) and the country it means."""
+
+    code: str  # 4 digits, "0001"
+    description: str  # "Nederlandse"
+    # ISO alpha-2, "unknown", "stateless", or "" for a former state (Soviet Union, ...).
+    country: str
+    note: str
+
+
+@cache
+def nationality_table() -> tuple[Nationality, ...]:
+    """Table 32 as shipped in ``etl/reference/nationaliteiten.csv`` with its countries."""
+    with (_REFERENCE / "nationaliteiten.csv").open(encoding="utf-8", newline="") as handle:
+        table = [(row[0], row[1]) for row in list(csv.reader(handle))[1:]]
+    with (_REFERENCE / "nationaliteiten_iso.csv").open(encoding="utf-8", newline="") as handle:
+        countries = {row["code"]: (row["country"], row["note"]) for row in csv.DictReader(handle)}
+    return tuple(Nationality(code, description, *countries[code]) for code, description in table)
+
+
+@cache
+def _nationality_lookup() -> dict[str, Nationality]:
+    """Folded description or adjective -> table row (adjectives also without the final -e)."""
+    lookup: dict[str, Nationality] = {}
+    rows = list(nationality_table())
+    extra = [
+        Nationality("", name, alpha2, "") for name, alpha2 in ADJECTIVES_NOT_IN_TABLE_32.items()
+    ]
+    for row in rows + extra:
+        for spelling in row.description.split("/"):
+            folded = _fold(spelling)
+            lookup.setdefault(folded, row)
+            if folded.endswith("e") and " " not in folded:
+                lookup.setdefault(folded[:-1], row)  # "Nederlands", "Duits"
+    return lookup
+
+
+@cache
+def lookup_nationality(text: str | None) -> Nationality | None:
+    """The table-32 row (or adjective) ``text`` names: a code of 1 to 4 digits ("0052", or
+    "52" after a spreadsheet dropped the zeros), or a description/adjective ("Belgische")."""
+    if text is None:
+        return None
+    text = str(text).strip()
+    if text.isdigit() and len(text) <= 4:
+        code = text.zfill(4)
+        return next((row for row in nationality_table() if row.code == code), None)
+    return _nationality_lookup().get(_fold(text)) if text else None
+
+
+def normalise_nationality(text: str | None) -> str | None:
+    """ISO alpha-2 (or "unknown"/"stateless") for a country code or name, a Dutch
+    nationality adjective or a table-32 code; ``None`` if not recognised or a former state."""
+    country = normalise_country(text)
+    if country is not None:
+        return country
+    row = lookup_nationality(text)
+    return row.country or None if row is not None else None
+
+
+def normalise_nationalities(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`normalise_nationality`: maps each distinct value once."""
+    distinct = pd.unique(values.dropna())
+    mapping = {value: normalise_nationality(value) for value in distinct}
+    return values.map(mapping)
+
+
 @cache
 def _converter_data() -> pd.DataFrame:
     """country_converter's table, keyed by ISO alpha-2 (its ISO2 column holds regexes)."""
@@ -114,6 +203,15 @@ def normalise_countries(values: pd.Series) -> pd.Series:
     distinct = pd.unique(values.dropna())
     mapping = {value: normalise_country(value) for value in distinct}
     return values.map(mapping)
+
+
+def dutch_country_name(alpha2: str) -> str:
+    """Dutch name for an alpha-2 code (pycountry's translation; the code itself if unknown)."""
+    country = pycountry.countries.get(alpha_2=alpha2)
+    if country is None:
+        return alpha2
+    dutch = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"])
+    return dutch.gettext(country.name)
 
 
 def country_name(alpha2: str) -> str:

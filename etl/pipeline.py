@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.cells import neutralise_frame
 from etl.checks import run_checks
 from etl.entities import ENTITIES, Entity
 from etl.formats import UnknownFormat, detect_format
@@ -166,18 +167,23 @@ def _replace_rows(
         connection.unregister("incoming")
 
 
-def _write_reports(prepared: list[_PreparedFile], rejects: pd.DataFrame) -> list[Path]:
-    """One ``<file>.rejects.csv`` next to each input file that has rejects."""
+def _write_reports(
+    prepared: list[_PreparedFile], rejects: pd.DataFrame, fallback: Path
+) -> list[Path]:
+    """One ``<file>.rejects.csv`` next to each input file that has rejects, or in
+    ``fallback`` (the database's folder) when the input folder is not writable. Text
+    cells a spreadsheet would run as formulas are neutralised (etl/cells.py)."""
     paths = []
     for item in prepared:
-        file_rejects = rejects[rejects["file"] == item.path.name]
+        file_rejects = neutralise_frame(rejects[rejects["file"] == item.path.name])
         if file_rejects.empty:
             continue
         target = item.path.with_name(item.path.name + REPORT_SUFFIX)
         try:
             file_rejects.to_csv(target, index=False)
         except OSError:
-            target = Path.cwd() / target.name
+            target = fallback / target.name
+            fallback.mkdir(parents=True, exist_ok=True)
             file_rejects.to_csv(target, index=False)
         paths.append(target)
     return paths
@@ -295,7 +301,7 @@ def load_files(
             )
             result = _summarise(prepared, validated, rejects)
             if not rejects.empty:
-                result.report_paths = _write_reports(prepared, rejects)
+                result.report_paths = _write_reports(prepared, rejects, database.parent)
                 if not allow_rejects:
                     raise LoadFailed(_rejects_message(result), result)
 
@@ -353,6 +359,7 @@ def _summarise(
             for owner, outcome in results:
                 if owner is item:
                     report.notes.append(f"{entity_name}: {outcome.rows_accepted} row(s) accepted")
+                    report.notes.extend(outcome.notes)
     files = [item.report for item in prepared]
     return LoadResult(files=files, rejects=rejects)
 

@@ -13,10 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from etl.codes import normalise_erasmus_codes
-from etl.countries import normalise_countries
+from etl.countries import lookup_nationality, normalise_countries, normalise_nationalities
 from etl.entities import (
     NATIONALITY_NOT_AVAILABLE,
     STATELESS,
@@ -34,6 +35,9 @@ _UNKNOWN_NATIONALITY = {"unknown", "onbekend", "?", "??", "???", "? unknown ?", 
 _STATELESS = {"stateless", "staatloos", "xxa", "xxx"}
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?$")
 _INT = re.compile(r"^\+?\d+$")
+# Whole-number columns are DuckDB ``integer`` (32-bit).
+MAX_INT = 2**31 - 1
+_MAX_INT_TEXT = str(MAX_INT)
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d")
 
 
@@ -61,6 +65,8 @@ class Validated:
     rejects: pd.DataFrame  # columns REJECT_COLUMNS
     rows_read: int
     ignored_columns: list[str] = field(default_factory=list)
+    # What validation did that the user should know (groups added up, ...).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rows_rejected(self) -> int:
@@ -148,9 +154,33 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _parse_decimal(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(value, not-a-number mask, negative mask)."""
     value = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    # "inf", "1e999" and "nan" parse as floats but are no amount of anything.
+    finite = np.isfinite(pd.Series(value, dtype="Float64").to_numpy("float64", na_value=0.0))
+    value = value.where(finite)
     not_number = text.ne("") & value.isna()
     negative = value.lt(0)
     return value.where(~(not_number | negative)), not_number, negative
+
+
+NATIONALITY_EXPECTED = (
+    "a country: ISO 3166 code (NL, NLD) or English/Dutch name, a Dutch nationality "
+    "(Nederlandse, Duitse) or its code in the BRP nationality table (0001), "
+    "or empty/unknown/stateless"
+)
+
+
+def _nationality_expected(text: pd.Series, invalid: pd.Series) -> pd.Series:
+    """Why each rejected nationality is rejected: a former state of the BRP table is named."""
+    reasons = {}
+    for value in pd.unique(text[invalid]):
+        row = lookup_nationality(value)
+        reasons[value] = (
+            f"a current nationality: {row.code} {row.description} is a former state "
+            "(BRP nationality table); give the current one"
+            if row is not None and not row.country
+            else NATIONALITY_EXPECTED
+        )
+    return text.map(reasons).where(invalid, "")
 
 
 def _choice_expected(column: Column) -> str:
@@ -201,11 +231,19 @@ def _parse_distinct(
         )
     elif kind == "int":
         ok = text.str.match(_INT)
+        # Compared as digits, not numbers: 1e29 does not fit any integer type.
+        digits = text.where(ok, "").str.lstrip("+").str.lstrip("0")
+        too_large = ok & (
+            digits.str.len().gt(len(_MAX_INT_TEXT))
+            | (digits.str.len().eq(len(_MAX_INT_TEXT)) & digits.gt(_MAX_INT_TEXT))
+        )
+        ok &= ~too_large
         invalid = ~empty & ~ok
         value = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
         negative = ~empty & text.str.strip().str.startswith("-") & text.str[1:].str.isdigit()
         collector.add(negative, column.name, text, "a whole number >= 0 (not negative)")
-        collector.add(invalid & ~negative, column.name, text, "a whole number >= 0")
+        collector.add(too_large, column.name, text, f"a whole number from 0 to {MAX_INT:,}")
+        collector.add(invalid & ~negative & ~too_large, column.name, text, "a whole number >= 0")
     elif kind == "decimal":
         value, not_number, negative = _parse_decimal(text)
         collector.add(not_number, column.name, text, "a number (e.g. 7.5)")
@@ -223,21 +261,20 @@ def _parse_distinct(
         collector.add(
             invalid, column.name, text, "a date as YYYY-MM-DD (or DD-MM-YYYY, DD/MM/YYYY)"
         )
-    elif kind in ("country", "nationality"):
-        folded = text.str.casefold()
+    elif kind == "country":
         value = normalise_countries(text.where(~empty))
-        if kind == "nationality":
-            value = value.where(~folded.isin(_UNKNOWN_NATIONALITY), UNKNOWN_NATIONALITY)
-            value = value.where(~folded.isin(_STATELESS), STATELESS)
-            value = value.where(folded.ne(NATIONALITY_NOT_AVAILABLE), NATIONALITY_NOT_AVAILABLE)
         invalid = ~empty & value.isna()
         collector.add(
-            invalid,
-            column.name,
-            text,
-            "a country: ISO 3166 code (NL, NLD) or English/Dutch name"
-            + (", or empty/unknown/stateless" if kind == "nationality" else ""),
+            invalid, column.name, text, "a country: ISO 3166 code (NL, NLD) or English/Dutch name"
         )
+    elif kind == "nationality":
+        folded = text.str.casefold()
+        value = normalise_nationalities(text.where(~empty))
+        value = value.where(~folded.isin(_UNKNOWN_NATIONALITY), UNKNOWN_NATIONALITY)
+        value = value.where(~folded.isin(_STATELESS), STATELESS)
+        value = value.where(folded.ne(NATIONALITY_NOT_AVAILABLE), NATIONALITY_NOT_AVAILABLE)
+        invalid = ~empty & value.isna()
+        collector.add(invalid, column.name, text, _nationality_expected(text, invalid))
     elif kind == "choice":
         folded = text.str.casefold().str.strip()
         aliases = {
@@ -360,16 +397,12 @@ def _check_duplicates(
 ) -> None:
     """Duplicate keys are errors: every occurrence after the first is reported.
 
-    Record-level rows are keyed by the entity key; aggregated rows (no person key) by all
-    their dimension columns, since the same group twice would be counted twice.
+    Record-level rows are keyed by the entity key. Aggregated rows (no person key) of the
+    same group are not errors: :func:`_sum_aggregated_groups` adds them up.
     """
     if entity.person_key is not None:
         has_key = typed[entity.person_key].notna()
-        dimensions = [c for c in entity.column_names if c not in ("headcount", entity.person_key)]
-        checks = [
-            (has_key, list(entity.key), "+".join(entity.key)),
-            (~has_key, dimensions, "row (all columns equal to an earlier aggregated row)"),
-        ]
+        checks = [(has_key, list(entity.key), "+".join(entity.key))]
     else:
         present = typed[list(entity.key)].notna().all(axis=1)
         checks = [(present, list(entity.key), "+".join(entity.key))]
@@ -400,6 +433,35 @@ def _check_duplicates(
             values,
             expected.reindex(typed.index),
         )
+
+
+def _sum_aggregated_groups(entity: Entity, accepted: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Aggregated rows of one group (every column but the headcount equal) as one row with
+    the summed headcount, at the first row's number; and a note saying how many were added
+    up (empty when none). Exports often split a group (two locations, two sub-codes)."""
+    if entity.person_key is None or accepted.empty:
+        return accepted, ""
+    aggregated = accepted[entity.person_key].isna()
+    dimensions = [c for c in entity.column_names if c not in ("headcount", entity.person_key)]
+    groups = accepted.loc[aggregated, dimensions]
+    repeated = groups.duplicated(keep=False)
+    if not repeated.any():
+        return accepted, ""
+    part = accepted.loc[repeated[repeated].index]
+    keys = [part[column].astype(object).where(part[column].notna(), None) for column in dimensions]
+    grouper = part.groupby(keys, dropna=False, sort=False)
+    first = grouper.head(1).copy()
+    totals = grouper["headcount"].transform("sum")
+    first["headcount"] = totals.loc[first.index].astype("int64")
+    merged = len(part) - len(first)
+    accepted = pd.concat([accepted.drop(index=part.index), first]).sort_values(ROW, kind="stable")
+    note = (
+        f"{entity.name}: {merged + len(first)} aggregated row(s) repeat a group; added up into "
+        f"{len(first)} row(s) (rows {', '.join(map(str, first[ROW].head(5)))}"
+        + (", ..." if len(first) > 5 else "")
+        + ")"
+    )
+    return accepted.reset_index(drop=True), note
 
 
 def validate(
@@ -493,7 +555,11 @@ def validate(
     keep = ~text[ROW].isin(rejected_rows)
     accepted = typed[keep].copy()
     accepted[ROW] = text.loc[keep, ROW].to_numpy()
-    return Validated(entity, file, accepted.reset_index(drop=True), rejects, rows_read)
+    accepted, note = _sum_aggregated_groups(entity, accepted.reset_index(drop=True))
+    validated = Validated(entity, file, accepted, rejects, rows_read)
+    if note:
+        validated.notes.append(note)
+    return validated
 
 
 def to_database_frame(validated: Validated) -> pd.DataFrame:

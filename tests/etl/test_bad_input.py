@@ -61,14 +61,29 @@ def test_duplicate_key_names_the_first_row(settings, write_csv):
     assert "row 2" in rejects.iloc[0]["expected"]
 
 
-def test_duplicate_aggregated_group_is_an_error(settings, write_csv):
+def test_duplicate_aggregated_groups_are_summed_and_reported(settings, write_csv):
+    """Issue 10: the same group twice in an aggregated file is added up, not rejected."""
     programmes = write_csv("programmes.csv", PROGRAMMES)
     header = ["academic_year", "headcount", "programme_code", "nationality", "gender"]
     enrolments = write_csv(
-        "enrolments.csv", [header, ["2019", "4", "B1", "DE", "f"], ["2019", "5", "B1", "DE", "f"]]
+        "enrolments.csv",
+        [
+            header,
+            ["2019", "4", "B1", "DE", "f"],
+            ["2019", "7", "B1", "FR", "f"],
+            ["2019-20", "5", "B1", "Duitsland", "v"],  # the same group, spelled otherwise
+            ["2019", "2", "B1", "DE", "m"],
+        ],
     )
-    rejects = _rejects_of(settings, programmes, enrolments)
-    assert list(rejects["row"]) == [3]
+    result = load_files([programmes, enrolments], settings)
+    report = next(r for r in result.files if r.file == "enrolments.csv")
+    assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (4, 4, 0)
+    summed = "2 aggregated row(s) repeat a group; added up into 1 row(s)"
+    assert any(summed in note for note in report.notes)
+    assert query(
+        settings.database,
+        "select nationality, gender, headcount from enrolments order by all",
+    ) == [("DE", "female", 9), ("DE", "male", 2), ("FR", "female", 7)]
 
 
 @pytest.mark.parametrize(
