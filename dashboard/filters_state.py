@@ -153,9 +153,9 @@ class FilterState:
 
         Raises :class:`InvalidInput` for anything :meth:`to_dict` cannot have written: not an
         object, unknown keys, a year that is not an integer, a list that is not a list of
-        short texts or is longer than :data:`MAX_CHOICES`, an unknown cycle or basis. Years
-        are clamped to :data:`YEAR_BOUNDS` (``with_defaults`` then clamps them to the
-        published years) and put in order.
+        short texts or is longer than :data:`MAX_CHOICES`, an unknown cycle or basis, a year
+        outside :data:`YEAR_BOUNDS` (so a range never builds a huge list). Years are put in
+        order; ``with_defaults`` clamps them to the published years.
         """
         if data is None:
             return cls()
@@ -205,7 +205,9 @@ def _state_year(value: Any, key: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"{key} is not an integer year: {_shown(value)}")
-    return min(max(value, YEAR_BOUNDS[0]), YEAR_BOUNDS[1])
+    if not YEAR_BOUNDS[0] <= value <= YEAR_BOUNDS[1]:
+        raise InvalidInput(f"{key} {value} is not an academic year {YEAR_BOUNDS}")
+    return value
 
 
 def check_texts(value: Any, key: str) -> tuple[str, ...]:

@@ -207,6 +207,11 @@ def _invalid_input(error: InvalidInput) -> tuple[flask.Response, int]:
     return flask.jsonify({"error": "invalid callback input", "detail": str(error)}), 400
 
 
+def _is_dash_hook(hook: Callable[..., Any]) -> bool:
+    module = getattr(hook, "__module__", "") or ""
+    return module == "dash" or module.startswith("dash.")
+
+
 def content_security_policy(script_hashes: list[str]) -> dict[str, str | list[str]]:
     """The CSP: everything from this server, Dash's inline scripts by hash, no framing.
 
@@ -234,16 +239,20 @@ def protect(app: dash.Dash) -> Talisman:
     server.register_error_handler(InvalidInput, _invalid_input)
     update_path = app.config.routes_pathname_prefix + UPDATE_COMPONENT
 
-    @server.before_request
-    def check_callback_inputs() -> Any:
+    def check_callback_inputs() -> None:
         if flask.request.method != "POST" or flask.request.path != update_path:
-            return None
+            return
         try:
             body = flask.request.get_json(silent=True)
         except RecursionError:  # deeply nested JSON
             body = None
         check_callback_request(body, app.callback_map)
-        return None
+
+    # First after Dash's own set-up hooks (which fill ``app.callback_map``), before any other
+    # hook reads the request body (sign-in, audit): they see only checked requests.
+    hooks = server.before_request_funcs.setdefault(None, [])
+    dash_hooks = [i for i, hook in enumerate(hooks) if _is_dash_hook(hook)]
+    hooks.insert(dash_hooks[-1] + 1 if dash_hooks else 0, check_callback_inputs)
 
     talisman = Talisman(
         server,

@@ -7,8 +7,12 @@ from urllib.parse import parse_qs
 import pytest
 
 from dashboard.filters_state import (
+    MAX_CHOICES,
+    MAX_NOTICES,
+    MAX_TEXT_LENGTH,
     FilterOptions,
     FilterState,
+    InvalidInput,
     Programme,
     academic_year_label,
     describe,
@@ -17,6 +21,7 @@ from dashboard.filters_state import (
     parse_query,
     parse_search,
     to_query,
+    with_defaults,
 )
 
 OPTIONS = FilterOptions(
@@ -186,3 +191,63 @@ def test_describe_names_the_selection():
 def test_programmes_follow_the_faculties():
     assert [p.code for p in OPTIONS.programmes_in(["Law"])] == ["60001"]
     assert len(OPTIONS.programmes_in([])) == 3
+
+
+# --- the store as the server receives it back (issue 9: forged callback inputs) ------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ["Law"],
+        "faculty=Law",
+        42,
+        {"year_from": -150000, "year_to": 150000},
+        {"year_from": "2019"},
+        {"year_from": 2019.0},
+        {"year_to": True},
+        {"faculties": "Law"},
+        {"faculties": [None]},
+        {"programmes": [{"code": "60001"}]},
+        {"faculties": ["F"] * (MAX_CHOICES + 1)},
+        {"faculties": ["x" * (MAX_TEXT_LENGTH + 1)]},
+        {"cycles": ["postdoc"]},
+        {"basis": "everything"},
+        {"basis": ""},
+        {"year_from": 2019, "sql": "1=1"},
+    ],
+)
+def test_a_forged_store_is_refused(data):
+    with pytest.raises(InvalidInput):
+        FilterState.from_dict(data)
+
+
+def test_an_empty_store_is_the_default_state():
+    assert FilterState.from_dict(None) == FilterState.from_dict({}) == FilterState()
+
+
+def test_a_store_with_its_years_reversed_is_put_in_order():
+    assert FilterState.from_dict({"year_from": 2020, "year_to": 2016}).years == tuple(
+        range(2016, 2021)
+    )
+
+
+def test_with_defaults_clamps_years_and_drops_what_the_data_does_not_have():
+    state = FilterState(1990, 2100, ("Law", "Alchemy"), ("60001", "60002", "X"), ("master",))
+    checked = with_defaults(state, OPTIONS)
+    assert (checked.year_from, checked.year_to) == (2015, 2024)
+    # 60002 is a Science programme: not part of the selected faculties, as in a link.
+    assert (checked.faculties, checked.programmes) == (("Law",), ("60001",))
+    assert with_defaults(FilterState(2030, 2040), OPTIONS).years == (2024,)
+    assert with_defaults(FilterState(cycles=("short_cycle",)), OPTIONS).cycles == ()
+
+
+def test_a_link_with_thousands_of_values_is_cut_short_quickly():
+    import time
+
+    query = {"faculty": ["Law"] * 5000 + ["x" * 10_000], "cycle": ["no"] * 5000}
+    started = time.perf_counter()
+    state, notices = parse_query(query, OPTIONS)
+    assert time.perf_counter() - started < 0.5
+    assert state.faculties == () and state.cycles == ()
+    assert 1 <= len(notices) <= MAX_NOTICES
