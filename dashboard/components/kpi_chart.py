@@ -39,7 +39,7 @@ from dashboard.filters_state import (
 from dashboard.i18n import _
 from dashboard.kpis import query
 from dashboard.kpis.registry import BENCHMARK_ACTIVITIES, breakdown_label, get_kpi
-from dashboard.kpis.table import group_targets
+from dashboard.kpis.table import group_scoped_targets
 from dashboard.kpis.targets import Target
 from etl.countries import country_name
 from etl.settings import Settings
@@ -250,20 +250,40 @@ def _columns(spec: KpiChart, frame: pd.DataFrame, unit: str) -> tuple[ChartColum
 
 
 def _targets(spec: KpiChart, inputs: ChartInputs) -> list[tuple[Target, str]]:
+    """The targets of the view's own scope (scored), per series."""
     if spec.by is not None:
         return []
     return [
         (target, _series_name(spec, kpi_id))
         for kpi_id in spec.kpis
-        for target in group_targets(inputs.targets, kpi_id, inputs.state, None, "")
+        for target in group_scoped_targets(inputs.targets, kpi_id, inputs.state, None, "").scored
+    ]
+
+
+def _references(spec: KpiChart, inputs: ChartInputs) -> list[Target]:
+    """The university's targets on a narrower view: drawn as reference lines, unscored."""
+    if spec.by is not None:
+        return []
+    return [
+        target
+        for kpi_id in spec.kpis
+        for target in group_scoped_targets(inputs.targets, kpi_id, inputs.state, None, "").reference
     ]
 
 
 def _data_sheet(
-    spec: KpiChart, inputs: ChartInputs, targets: list[tuple[Target, str]], frame: pd.DataFrame
+    spec: KpiChart,
+    inputs: ChartInputs,
+    targets: list[tuple[Target, str]],
+    frame: pd.DataFrame,
+    references: Sequence[Target] = (),
 ) -> DataSheet:
     kpis = [get_kpi(kpi_id) for kpi_id in spec.kpis]
     notes = [f"{_('Target')}: {target.describe()}: {target.source}" for target, _s in targets]
+    notes += [
+        f"{_('University reference, not scored')}: {target.describe()}: {target.source}"
+        for target in references
+    ]
     methods = sorted(set(frame[query.METHOD]) - {""}) if not frame.empty else []
     notes += [f"{_('Method')}: {method}" for method in methods]
     staff_only = all(k.filters == ("years", "faculty") for k in kpis)
@@ -341,6 +361,7 @@ def kpi_chart_content(spec: KpiChart, inputs: ChartInputs) -> ChartContent:
         unit = "count"
     frame = _frames(spec, inputs)
     targets = _targets(spec, inputs)
+    references = _references(spec, inputs)
     title = _("{title} — {selection}").format(
         title=spec.title, selection=describe(inputs.state, inputs.options)
     )
@@ -350,7 +371,7 @@ def kpi_chart_content(spec: KpiChart, inputs: ChartInputs) -> ChartContent:
     figure: Any = None
     if not empty:
         if spec.kind == "trend":
-            figure = figures.trend_figure(frame, unit, targets)
+            figure = figures.trend_figure(frame, unit, targets, references)
         elif spec.kind == "stacked":
             figure = figures.stacked_figure(frame, unit)
             year = latest_year(frame)
@@ -382,6 +403,10 @@ def kpi_chart_content(spec: KpiChart, inputs: ChartInputs) -> ChartContent:
                 year=academic_year_label(year) if year is not None else "",
                 selection=describe(inputs.state, inputs.options),
             )
+    if empty and spec.kind in ("bars", "map") and not frame.empty:
+        # As when something is drawn: a snapshot lists the withheld groups, not the groups
+        # without a value of their own (an exchange balance with no outgoing stays).
+        plotted = frame[frame[query.SUPPRESSED].astype(bool)]
     plotted = plotted.reset_index(drop=True)
     columns = _columns(spec, frame if not frame.empty else _blank(), unit)
     if plotted.empty:
@@ -392,7 +417,7 @@ def kpi_chart_content(spec: KpiChart, inputs: ChartInputs) -> ChartContent:
         frame=plotted[[c.field for c in columns]],
         columns=columns,
         summary="" if empty else _summary(spec, plotted, unit, year),
-        data_sheet=_data_sheet(spec, inputs, targets, plotted),
+        data_sheet=_data_sheet(spec, inputs, targets, plotted, references),
         empty_message=_empty_message(inputs) if empty else "",
         filename=spec.prefix,
     )

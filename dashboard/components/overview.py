@@ -24,8 +24,8 @@ from dashboard.filters_state import FilterState, academic_year_label, to_query
 from dashboard.i18n import _
 from dashboard.kpis import query
 from dashboard.kpis.registry import KPIS, THEMES, Kpi
-from dashboard.kpis.status import STATUSES, Progress, progress
-from dashboard.kpis.table import group_targets
+from dashboard.kpis.status import Progress, progress
+from dashboard.kpis.table import group_scoped_targets, status_series
 from dashboard.kpis.targets import Target
 
 THEME_PAGES = {"diversity": "/diversity", "mobility": "/mobility", "networks": "/networks"}
@@ -36,6 +36,9 @@ STATUS_SYMBOLS = {
     "fair_progress": "→",
     "limited_progress": "–",
     "deterioration": "↘",
+    "no_change": "→",
+    "achieved_by": "✔",
+    "missed_by": "✘",
     "no_target": "○",
     "not_enough_data": "?",
 }
@@ -45,6 +48,9 @@ STATUS_CLASSES = {
     "fair_progress": "status-fair",
     "limited_progress": "status-limited",
     "deterioration": "status-deterioration",
+    "no_change": "status-limited",
+    "achieved_by": "status-achieved",
+    "missed_by": "status-deterioration",
     "no_target": "status-none",
     "not_enough_data": "status-none",
 }
@@ -61,6 +67,8 @@ class CardData:
     provisional: bool
     targets: list[tuple[Target, Progress]]
     method: str
+    # The university's targets on a narrower view: a reference line, never scored.
+    references: tuple[Target, ...] = ()
 
 
 def card_data(
@@ -83,10 +91,12 @@ def card_data(
         last = chosen.iloc[-1]
         year, value = int(last[query.ACADEMIC_YEAR]), float(last[query.VALUE])
         provisional, method = bool(last[query.PROVISIONAL]), str(last[query.METHOD])
-    series = dict(zip(known[query.ACADEMIC_YEAR], known[query.VALUE], strict=True))
-    applicable = group_targets(targets, kpi.id, state, None, "")
-    statuses = [(target, progress(target, series, year)) for target in applicable]
-    return CardData(kpi, frame, year, value, provisional, statuses, method)
+    # One method only: a participation-rate fallback year is neither scored nor a baseline
+    # (the year shown may then have no status: "not enough data").
+    series = status_series(known)
+    scoped = group_scoped_targets(targets, kpi.id, state, None, "")
+    statuses = [(target, progress(target, series, year)) for target in scoped.scored]
+    return CardData(kpi, frame, year, value, provisional, statuses, method, tuple(scoped.reference))
 
 
 def format_kpi_value(value: float | None, unit: str) -> str:
@@ -118,6 +128,10 @@ def sparkline(data: CardData) -> go.Figure:
         figure.add_hline(
             y=target.value, line={"color": MUTED_TEXT_COLOUR, "dash": "dash", "width": 1}
         )
+    for target in data.references[:2]:
+        figure.add_hline(
+            y=target.value, line={"color": MUTED_TEXT_COLOUR, "dash": "dot", "width": 1}
+        )
     figure.update_layout(
         template=TEMPLATE,
         height=70,
@@ -133,7 +147,7 @@ def status_badge(result: Progress) -> html.Span:
     return html.Span(
         [
             html.Span(STATUS_SYMBOLS[result.status], className="me-1", **{"aria-hidden": "true"}),
-            STATUSES[result.status][0],
+            result.label,
         ],
         className=f"kpi-status {STATUS_CLASSES[result.status]}",
     )
@@ -164,6 +178,17 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
             className="mb-1",
         )
         for target, result in data.targets
+    ]
+    target_items += [
+        html.Li(
+            [
+                html.Span(_("Reference, not scored:"), className="kpi-reference"),
+                html.Span(f" {_('university target')} {target.describe()}", className="ms-1"),
+                html.Div(target.source, className="kpi-source small text-body-secondary"),
+            ],
+            className="mb-1",
+        )
+        for target in data.references
     ]
     path = THEME_PAGES[kpi.theme]
     return dbc.Card(

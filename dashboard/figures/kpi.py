@@ -34,7 +34,7 @@ AXIS_TITLES = {
     "count": _("Number"),
     "index": _("Effective number of nationalities"),
     "ratio": _("Incoming per outgoing"),
-    "per_100": _("Per 100 academic staff"),
+    "per_100": _("Per 100 staff of the group"),
 }
 
 
@@ -65,6 +65,14 @@ def _count_ticks(unit: str, values: pd.Series) -> dict[str, int]:
     return {}
 
 
+def year_axis(labels: Sequence[str] | pd.Series) -> dict[str, object]:
+    """A category x axis whose years run in order, whatever order the traces bring them in:
+    plotly orders categories by first appearance, so a stack whose first group lacks a year
+    would put that year last (issue 11). Labels are ``2019-20`` style, so they sort as text."""
+    years = sorted({str(label) for label in labels})
+    return {"type": "category", "categoryorder": "array", "categoryarray": years}
+
+
 def _provisional_text(flags: Sequence[bool]) -> list[str]:
     return [f" ({_('provisional')})" if flag else "" for flag in flags]
 
@@ -74,14 +82,17 @@ def trend_figure(
     frame: pd.DataFrame,
     unit: str,
     targets: Sequence[tuple[Target, str]] = (),
+    references: Sequence[Target] = (),
 ) -> go.Figure:
     """One line per ``series`` over academic years, with a dashed line per target.
 
     ``frame``: series, academic_year_label, value, provisional. ``targets``: (target, the
     series name it belongs to, or '' for all) — labelled by source in the legend.
+    ``references``: the university's targets on a narrower view, drawn dotted and labelled
+    as references that are not scored.
     """
     figure = go.Figure()
-    years = list(dict.fromkeys(frame[YEAR_LABEL]))
+    years = sorted({str(label) for label in frame[YEAR_LABEL]})
     for position, (series, rows) in enumerate(frame.groupby(SERIES, sort=False)):
         flags = rows["provisional"].astype(bool).tolist()
         colour = COLORWAY[position % len(COLORWAY)]
@@ -124,9 +135,20 @@ def trend_figure(
                 hovertemplate="%{fullData.name}<extra></extra>",
             )
         )
+    for target in references if years else ():
+        figure.add_trace(
+            go.Scatter(
+                x=[years[0], years[-1]],
+                y=[target.value, target.value],
+                name=f"{_('University reference, not scored')}: {target.describe()}",
+                mode="lines",
+                line={"color": MUTED_TEXT_COLOUR, "dash": "dot", "width": 1},
+                hovertemplate="%{fullData.name}<extra></extra>",
+            )
+        )
     figure.update_layout(
         template=TEMPLATE,
-        xaxis={"title": {"text": _("Academic year")}, "type": "category"},
+        xaxis={"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
         yaxis={
             "title": {"text": AXIS_TITLES.get(unit, "")},
             "rangemode": "tozero",
@@ -201,7 +223,7 @@ def stacked_figure(frame: pd.DataFrame, unit: str, percent_stack: bool = False) 
     figure.update_layout(
         template=TEMPLATE,
         barmode="stack",
-        xaxis={"title": {"text": _("Academic year")}, "type": "category"},
+        xaxis={"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
         yaxis={
             "title": {"text": AXIS_TITLES.get(unit, "")},
             "ticksuffix": _suffix(unit),
@@ -266,7 +288,7 @@ def timeline_figure(frame: pd.DataFrame) -> go.Figure:
     )
     figure.update_layout(
         template=TEMPLATE,
-        xaxis={"title": {"text": _("Academic year")}, "type": "category"},
+        xaxis={"title": {"text": _("Academic year")}, **year_axis(active[YEAR_LABEL])},
         yaxis={"type": "category", "automargin": True},
         showlegend=False,
         margin={"t": 8},

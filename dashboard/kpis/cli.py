@@ -19,8 +19,7 @@ import pandas as pd
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
 from dashboard.kpis import query
 from dashboard.kpis.registry import BREAKDOWNS, UnknownKpi
-from dashboard.kpis.status import STATUSES
-from dashboard.kpis.table import STATUS, TARGETS, kpi_table
+from dashboard.kpis.table import STATUS_LABEL, kpi_table
 from dashboard.kpis.targets import TargetsError, read_targets
 from etl.cells import neutralise_frame
 from etl.settings import Settings
@@ -152,7 +151,8 @@ def _human(table: pd.DataFrame) -> str:
             flags.append(row.method)
         if row.note:
             flags.append(row.note)
-        status = STATUSES[getattr(row, STATUS)][0] if getattr(row, TARGETS) else ""
+        # The words with their deadline ("missed by 2020-21"); empty without a scored target.
+        status = getattr(row, STATUS_LABEL)
         lines.append(
             f"{row.kpi_id:<34} {academic_year_label(int(row.academic_year)):<8} "
             f"{str(row.group)[:24]:<24} {_number(row.value, row.unit):>10} "

@@ -571,17 +571,16 @@ def _recognition_sql(q: _Sql, by: str | None) -> str:
 def _staff_mobility_sql(q: _Sql, by: str | None) -> str:
     """Trips of one staff group per 100 staff of that group (``staff_mobility_rate``:
     academic, ``staff_mobility_rate_support``: support). A trip's group is its traveller's
-    staff record of the same reference year; an unlinked trip counts as academic when it is
-    a teaching assignment (STA: teaching staff by definition) and in neither rate otherwise
-    (its group is unknown)."""
+    staff record of the same reference year; a trip without such a record counts as
+    academic (the catalogue's reading, kept where the data cannot tell)."""
     staff_type = "support" if q.kpi.id == "staff_mobility_rate_support" else "academic"
     staff_group = "s.faculty" if by == "faculty" else f"'{ALL}'"
     mobility_group = _group(_MOBILITY_GROUPS, by)
     by_faculty = by == "faculty"
-    unlinked_teaching = (
-        "or (m.staff_type is null and m.activity = 'staff_teaching')"
+    of_group = (
+        "m.staff_type is distinct from 'support'"
         if staff_type == "academic"
-        else ""
+        else "m.staff_type = 'support'"
     )
     # By faculty, every unit with staff of the group or trips of the group is a row: a unit
     # without staff of the group keeps its trips (denominator 0, value withheld), one
@@ -613,7 +612,7 @@ def _staff_mobility_sql(q: _Sql, by: str | None) -> str:
         trips as (
             select m.academic_year, {mobility_group} as grp, sum(m.headcount) as numerator
             from linked m
-            where m.staff_type = '{staff_type}' {unlinked_teaching}
+            where {of_group}
             group by all
         )
         select academic_year, grp, coalesce(t.numerator, 0) as numerator,

@@ -246,9 +246,9 @@ def _staff_mobility(group: str, reference: str) -> Kpi:
             f"A trip belongs to the group of its traveller's staff record of that year "
             f"(mobility person key = staff key). Numerator and denominator cover the same "
             f"group: before, support staff's training trips were divided by academic staff "
-            f"only. Unlinked trips (no staff record): teaching assignments count as academic "
-            f"(Erasmus+ staff mobility for teaching is by teaching staff), unlinked training "
-            f"trips in neither rate. By faculty, every unit with {group} staff or their "
+            f"only. A trip whose traveller has no staff record that year (no person key, or "
+            f"aggregated rows) counts as academic, the catalogue's reading, kept where the "
+            f"data cannot tell. By faculty, every unit with {group} staff or their "
             f"trips is shown; a unit without {group} staff has no rate (denominator 0)."
         ),
         numerator=f"outgoing mobilities of {group} staff",

@@ -9,11 +9,28 @@ the baseline with the growth still required to reach the target by the target ye
 - ``limited progress``: 0% to 50%;
 - ``deterioration``: observed growth is negative (moving away from the target).
 
-A floor or ceiling to maintain (``kind = maintain``, e.g. ">= 23%") is ``target achieved``
-while the latest value holds it and ``deterioration`` once it does not. Without a target the
-status is ``no target``; with a target but no baseline to measure growth from, ``not enough
-data``. Compound growth needs positive values; where the baseline is zero, linear growth is
-compared instead.
+Rules added to the method (issue 11), each tested in ``tests/kpis/test_kpi_status.py``:
+
+- **Past deadline.** Once the scored year is after the target year, growth no longer
+  matters: the status is ``achieved by <deadline>`` when the value of the target year (else
+  the latest value before it, else the target's baseline value) met the target, ``missed by
+  <deadline>`` otherwise. The deadline is the target year as an academic year (2020-21).
+- **No change.** Observed compound growth within ``NO_CHANGE_TOLERANCE`` (0.5% a year
+  either way: the smallest growth step of the Open SDG / Statistics Canada tables, whose
+  "limited progress" band is 0 to 0.5% a year) is ``no change`` rather than
+  ``deterioration`` or ``limited progress``, unless it is enough to be on track. A flat
+  93.3% under a 95% floor is "no change", not "deterioration".
+- **Floors not yet reached.** A floor or ceiling to maintain (``kind = maintain``, e.g.
+  ">= 23%") is ``target achieved`` while the latest value holds it, and ``deterioration``
+  once it no longer does where the baseline held it. Where the baseline did not hold it
+  either, progress toward it is measured like a level to reach by the target year.
+- **One method.** The caller passes one series measured one way (the graduate-based
+  mobility rate only, never its participation-rate fallback years:
+  ``dashboard.kpis.table.status_series``).
+
+Without a target the status is ``no target``; with a target but no baseline to measure
+growth from, ``not enough data``. Compound growth needs positive values; where the baseline
+is zero, linear growth is compared instead (no tolerance applies to linear growth).
 """
 
 from __future__ import annotations
@@ -31,19 +48,31 @@ LIMITED = "limited_progress"
 DETERIORATION = "deterioration"
 NO_TARGET = "no_target"
 NOT_ENOUGH_DATA = "not_enough_data"
+ACHIEVED_BY = "achieved_by"
+MISSED_BY = "missed_by"
+NO_CHANGE = "no_change"
 
 # Order: best first. Text and an icon name, so status is never shown by colour alone.
 STATUSES = {
     ACHIEVED: (_("target achieved"), "check-circle"),
+    ACHIEVED_BY: (_("achieved by the deadline"), "check-circle"),
     ON_TRACK: (_("on track"), "arrow-up-right-circle"),
     FAIR: (_("fair progress, acceleration needed"), "arrow-right-circle"),
     LIMITED: (_("limited progress"), "dash-circle"),
+    NO_CHANGE: (_("no change"), "arrow-right-circle"),
     DETERIORATION: (_("deterioration"), "arrow-down-right-circle"),
+    MISSED_BY: (_("missed by the deadline"), "x-circle"),
     NO_TARGET: (_("no target"), "circle"),
     NOT_ENOUGH_DATA: (_("not enough data"), "question-circle"),
 }
 ON_TRACK_RATIO = 0.95
 FAIR_RATIO = 0.5
+# Compound growth within +/- 0.5% a year reads "no change".
+NO_CHANGE_TOLERANCE = 0.005
+
+
+def _year_label(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
 
 
 @dataclass(frozen=True)
@@ -51,10 +80,21 @@ class Progress:
     status: str
     observed_growth: float | None = None
     required_growth: float | None = None
+    # The target year, for "achieved by / missed by <deadline>".
+    deadline: int | None = None
 
     @property
     def label(self) -> str:
-        return STATUSES[self.status][0]
+        return status_label(self.status, self.deadline)
+
+
+def status_label(status: str, deadline: int | None = None) -> str:
+    """The words of a status; a past deadline is named ("missed by 2020-21")."""
+    if status == ACHIEVED_BY and deadline is not None:
+        return _("achieved by {deadline}").format(deadline=_year_label(deadline))
+    if status == MISSED_BY and deadline is not None:
+        return _("missed by {deadline}").format(deadline=_year_label(deadline))
+    return STATUSES[status][0]
 
 
 def _growth(start: float, end: float, years: int) -> tuple[float, bool]:
@@ -80,12 +120,15 @@ def progress(
     if year is None or year not in observed:
         return Progress(NOT_ENOUGH_DATA)
     latest = observed[year]
+    if year > target.target_year:
+        return _at_deadline(target, observed)
     if target.met_by(latest):
         return Progress(ACHIEVED)
-    if target.kind == "maintain":
-        return Progress(DETERIORATION)
 
     baseline_year, baseline = _baseline(target, observed, year)
+    if target.kind == "maintain" and (baseline is None or target.met_by(baseline)):
+        # A floor (or ceiling) that held and no longer does.
+        return Progress(DETERIORATION)
     if baseline_year is None or baseline is None:
         return Progress(NOT_ENOUGH_DATA)
     if target.met_by(baseline):
@@ -107,6 +150,8 @@ def progress(
     ratio = observed_growth / required
     if ratio >= ON_TRACK_RATIO:
         status = ON_TRACK
+    elif compound and abs(observed_growth) < NO_CHANGE_TOLERANCE:
+        status = NO_CHANGE
     elif ratio >= FAIR_RATIO:
         status = FAIR
     elif ratio >= 0:
@@ -114,6 +159,20 @@ def progress(
     else:
         status = DETERIORATION
     return Progress(status, observed_growth, required)
+
+
+def _at_deadline(target: Target, observed: dict[int, float]) -> Progress:
+    """Status of a target whose year has passed: judged on the value of the target year
+    (else the latest before it, else the target's baseline value)."""
+    deadline = target.target_year
+    by_deadline = [y for y in observed if y <= deadline]
+    if by_deadline:
+        value = observed[max(by_deadline)]
+    elif target.baseline_value is not None:
+        value = target.baseline_value
+    else:
+        return Progress(NOT_ENOUGH_DATA, deadline=deadline)
+    return Progress(ACHIEVED_BY if target.met_by(value) else MISSED_BY, deadline=deadline)
 
 
 def _baseline(

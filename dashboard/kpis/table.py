@@ -17,12 +17,14 @@ from dashboard.filters_state import FilterState
 from dashboard.kpis import query
 from dashboard.kpis.registry import KPIS, get_kpi
 from dashboard.kpis.status import NO_TARGET, progress
-from dashboard.kpis.targets import Target, targets_for
+from dashboard.kpis.targets import ScopedTargets, Target, scoped_targets
 
 NAME = "kpi_name"
 SCOPE = "scope"
 TARGETS = "targets"
 STATUS = "status"
+# The status in words, with its deadline where one has passed ("missed by 2020-21").
+STATUS_LABEL = "status_label"
 TABLE_COLUMNS = (
     query.KPI_ID,
     NAME,
@@ -36,6 +38,7 @@ TABLE_COLUMNS = (
     query.UNIT,
     TARGETS,
     STATUS,
+    STATUS_LABEL,
     query.SUPPRESSED,
     query.PROVISIONAL,
     query.METHOD,
@@ -54,16 +57,41 @@ def scope_label(state: FilterState) -> str:
     return "university"
 
 
+def group_scoped_targets(
+    targets: list[Target], kpi_id: str, state: FilterState, by: str | None, group: str
+) -> ScopedTargets:
+    """Targets for one row: the selection's, or the group's own when broken down by faculty
+    or programme; none for other breakdowns (a target is not set per gender). Only the
+    filters the KPI honours make a view narrower (a programme filter does not narrow staff
+    KPIs); a view is scored against its own scope's targets only, and sees the
+    university's as unscored references (``dashboard.kpis.targets.scoped_targets``)."""
+    if by not in _TARGETED_BREAKDOWNS:
+        return ScopedTargets([], [])
+    honoured = get_kpi(kpi_id).filters
+    faculties = state.faculties if "faculty" in honoured else ()
+    programmes = state.programmes if "programme" in honoured else ()
+    narrowed = bool(state.cycles) and "cycle" in honoured
+    if by == "faculty":
+        faculties, programmes = (group,), ()
+    elif by == "programme":
+        programmes = (group,)
+    return scoped_targets(targets, kpi_id, faculties, programmes, narrowed=narrowed)
+
+
 def group_targets(
     targets: list[Target], kpi_id: str, state: FilterState, by: str | None, group: str
 ) -> list[Target]:
-    """Targets for one row: the selection's, or the group's own when broken down by faculty
-    or programme; none for other breakdowns (a target is not set per gender)."""
-    if by not in _TARGETED_BREAKDOWNS:
-        return []
-    faculties = (group,) if by == "faculty" else state.faculties
-    programmes = (group,) if by == "programme" else state.programmes
-    return targets_for(targets, kpi_id, faculties, programmes)
+    """The targets one row is scored against (see :func:`group_scoped_targets`)."""
+    return group_scoped_targets(targets, kpi_id, state, by, group).scored
+
+
+def status_series(rows: pd.DataFrame) -> dict[int, float]:
+    """Year -> value of the rows measured by the KPI's own method: the graduate mobility
+    rate's participation-rate fallback years are left out, so a status never mixes the two
+    series (a fallback year is neither scored nor used as a baseline)."""
+    own = rows[rows[query.METHOD] != query.METHOD_PARTICIPATION_FALLBACK]
+    own = own[own[query.VALUE].notna()]
+    return dict(zip(own[query.ACADEMIC_YEAR].astype(int), own[query.VALUE], strict=True))
 
 
 def with_status(
@@ -73,16 +101,22 @@ def with_status(
     frame = frame.copy()
     frame[TARGETS] = ""
     frame[STATUS] = NO_TARGET
+    frame[STATUS_LABEL] = ""
     for group, rows in frame.groupby(query.GROUP, sort=False):
         kpi_id = rows[query.KPI_ID].iloc[0]
-        applicable = group_targets(targets, kpi_id, state, by, str(group))
+        scoped = group_scoped_targets(targets, kpi_id, state, by, str(group))
+        texts = [t.describe() for t in scoped.scored]
+        texts += [f"reference, not scored: university {t.describe()}" for t in scoped.reference]
+        frame.loc[rows.index, TARGETS] = "; ".join(texts)
+        applicable = scoped.scored
         if not applicable:
             continue
-        series = dict(zip(rows[query.ACADEMIC_YEAR], rows[query.VALUE], strict=True))
-        frame.loc[rows.index, TARGETS] = "; ".join(t.describe() for t in applicable)
+        series = status_series(rows)
         for index, year in zip(rows.index, rows[query.ACADEMIC_YEAR], strict=True):
             upto = {y: v for y, v in series.items() if y <= year}
-            frame.loc[index, STATUS] = progress(applicable[0], upto, int(year)).status
+            result = progress(applicable[0], upto, int(year))
+            frame.loc[index, STATUS] = result.status
+            frame.loc[index, STATUS_LABEL] = result.label
     return frame
 
 

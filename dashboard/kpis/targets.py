@@ -147,21 +147,65 @@ def _target(row: dict[str, str], path: Path, line: int) -> Target:
     )
 
 
+def view_scope(
+    faculties: tuple[str, ...] = (),
+    programmes: tuple[str, ...] = (),
+    *,
+    narrowed: bool = False,
+) -> tuple[str, str] | None:
+    """The (scope, scope_value) a view is scored at: ``("university", "")`` without a
+    faculty or programme filter, ``("faculty", name)`` for exactly one faculty,
+    ``("programme", code)`` for exactly one programme (whatever faculty is also chosen), and
+    ``None`` for any other subset — several units, or another filter that narrows the KPI
+    (``narrowed``: a cycle filter, say). Pass only the filters the KPI honours."""
+    if narrowed:
+        return None
+    if programmes:
+        return ("programme", programmes[0]) if len(programmes) == 1 else None
+    if faculties:
+        return ("faculty", faculties[0]) if len(faculties) == 1 else None
+    return ("university", "")
+
+
+@dataclass(frozen=True)
+class ScopedTargets:
+    """The targets of a view: ``scored`` are its own scope's (status is computed against
+    them); ``reference`` are the university's, shown unscored on a narrower view (a
+    reference line), never for a count (122 nationalities is no yardstick for one
+    programme)."""
+
+    scored: list[Target]
+    reference: list[Target]
+
+
+def scoped_targets(
+    targets: list[Target],
+    kpi_id: str,
+    faculties: tuple[str, ...] = (),
+    programmes: tuple[str, ...] = (),
+    *,
+    narrowed: bool = False,
+) -> ScopedTargets:
+    """Targets of a KPI for a view (see :func:`view_scope`): a view is scored only against
+    targets of its own scope; no target of another scope ever stands in for it."""
+    own = [t for t in targets if t.kpi_id == kpi_id]
+    scope = view_scope(faculties, programmes, narrowed=narrowed)
+    scored = [t for t in own if scope is not None and (t.scope, t.scope_value) == scope]
+    if scope == ("university", ""):
+        return ScopedTargets(scored, [])
+    is_count = REGISTRY[kpi_id].unit == "count"
+    reference = [] if is_count else [t for t in own if t.scope == "university"]
+    return ScopedTargets(scored, reference)
+
+
 def targets_for(
     targets: list[Target],
     kpi_id: str,
     faculties: tuple[str, ...] = (),
     programmes: tuple[str, ...] = (),
+    *,
+    narrowed: bool = False,
 ) -> list[Target]:
-    """The targets that apply to a KPI for a selection: the most specific scope that has
-    any (one programme, else one faculty, else the university)."""
-    own = [t for t in targets if t.kpi_id == kpi_id]
-    if len(programmes) == 1:
-        chosen = [t for t in own if t.scope == "programme" and t.scope_value == programmes[0]]
-        if chosen:
-            return chosen
-    if len(faculties) == 1:
-        chosen = [t for t in own if t.scope == "faculty" and t.scope_value == faculties[0]]
-        if chosen:
-            return chosen
-    return [t for t in own if t.scope == "university"]
+    """The targets a view is scored against: those of its own scope only (one programme,
+    one faculty, or the university without either filter)."""
+    return scoped_targets(targets, kpi_id, faculties, programmes, narrowed=narrowed).scored

@@ -420,22 +420,23 @@ def test_ects_recognition_rate(mobility):
 
 def test_staff_mobility_rate(mobility):
     result = kpi(mobility, "staff_mobility_rate", state=Y2020)
-    # Academic staff only (issue 11, point 2: this changed from 2 / 40). The staff rows
-    # here are aggregated (no staff keys), so no trip links to a staff record: E1's
-    # teaching assignment counts as academic, E2's training trip in neither rate (its
-    # group is unknown). 1 per 40 academic staff -> 2.5 (the incoming E3 does not count).
-    assert cells(result, "numerator") == {"all": 1}
+    # E1 + E2 = 2 outgoing staff mobilities per 40 academic staff -> 2 / 40 x 100 = 5.0
+    # (the 20 support staff and the incoming E3 do not count).
+    assert cells(result, "numerator") == {"all": 2}
     assert cells(result, "denominator") == {"all": 40}
-    assert cells(result) == {"all": pytest.approx(2.5)}
+    assert cells(result) == {"all": pytest.approx(5.0)}
     by_faculty = kpi(mobility, "staff_mobility_rate", by="faculty", state=Y2020)
-    # Science 1 per 30 -> 3.33; Humanities 0 per 10 -> 0 (a unit without trips is shown).
+    # Science 1 per 30 -> 3.33; Humanities 1 per 10 -> 10.
     assert cells(by_faculty) == {
         "Science": pytest.approx(100 / 30),
-        "Humanities": pytest.approx(0.0),
+        "Humanities": pytest.approx(10.0),
     }
     by_activity = kpi(mobility, "staff_mobility_rate", by="activity", state=Y2020)
-    # 1 teaching per 40 -> 2.5.
-    assert cells(by_activity) == {"staff_teaching": pytest.approx(2.5)}
+    # 1 teaching, 1 training, each per 40 -> 2.5.
+    assert cells(by_activity) == {
+        "staff_teaching": pytest.approx(2.5),
+        "staff_training": pytest.approx(2.5),
+    }
 
 
 def test_cee_neighbourhood_share(mobility):

@@ -11,6 +11,7 @@ from dashboard.kpis.status import (
     DETERIORATION,
     FAIR,
     LIMITED,
+    MISSED_BY,
     NO_TARGET,
     NOT_ENOUGH_DATA,
     ON_TRACK,
@@ -175,10 +176,11 @@ def test_falling_below_a_target_the_baseline_met_is_deterioration():
 
 
 def test_target_year_already_past():
-    # Target 20 by 2020 from 10 in 2015; in 2022 (past the target year) the required growth
-    # uses 2022 - 2015 + 1 = 8 years: (20/10)^(1/8) - 1 = 9.05%. Observed from 10 to 15 in 7
-    # years: 1.5^(1/7) - 1 = 5.96%; ratio 0.66: fair progress.
+    # Issue 11, point 6 changed this (it was "fair progress" from growth over 8 years): past
+    # the target year, the target is judged at its deadline. Target 20 by 2020 from 10 in
+    # 2015; scored in 2022 with no value observed by 2020: the baseline value (10) is the
+    # latest known by the deadline -> missed by 2020-21.
     late = target(20, target_year=2020, baseline_year=2015, baseline_value=10)
     result = progress(late, {2022: 15.0})
-    assert result.status == FAIR
-    assert result.required_growth == pytest.approx(0.0905, abs=1e-4)
+    assert result.status == MISSED_BY
+    assert result.label == "missed by 2020-21"

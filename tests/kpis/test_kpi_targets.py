@@ -112,7 +112,9 @@ def make(scope: str, scope_value: str = "", kpi_id: str = "intl_share_master", v
                   "a test")  # fmt: skip
 
 
-def test_targets_for_scope_fallback():
+def test_targets_for_scope_own_scope_only():
+    # Issue 11, point 7 changed this test (it checked a fallback to the faculty's, then the
+    # university's target): a view is scored only against targets of its own scope.
     university = make("university")
     eu = make("university", value=30.0)
     law = make("faculty", "Law", value=40.0)
@@ -121,13 +123,17 @@ def test_targets_for_scope_fallback():
     targets = [university, eu, law, m1, other_kpi]
     # One programme with its own target: the programme's.
     assert targets_for(targets, "intl_share_master", ("Law",), ("M1",)) == [m1]
-    # A programme without one: its faculty's.
-    assert targets_for(targets, "intl_share_master", ("Law",), ("M2",)) == [law]
-    # A faculty without one: the university's (both of them).
-    assert targets_for(targets, "intl_share_master", ("Science",), ("M2",)) == [university, eu]
-    # Several programmes or faculties: no single scope, the university's.
-    assert targets_for(targets, "intl_share_master", ("Law",), ("M1", "M2")) == [law]
-    assert targets_for(targets, "intl_share_master", ("Law", "Science")) == [university, eu]
+    # A programme without one: none (not its faculty's, not the university's).
+    assert targets_for(targets, "intl_share_master", ("Law",), ("M2",)) == []
+    assert targets_for(targets, "intl_share_master", ("Science",), ("M2",)) == []
+    # One faculty: its own.
+    assert targets_for(targets, "intl_share_master", ("Law",)) == [law]
+    assert targets_for(targets, "intl_share_master", ("Science",)) == []
+    # Several programmes or faculties: no single scope, nothing scored.
+    assert targets_for(targets, "intl_share_master", ("Law",), ("M1", "M2")) == []
+    assert targets_for(targets, "intl_share_master", ("Law", "Science")) == []
+    # Another filter narrowing the KPI (a cycle): no scope either.
+    assert targets_for(targets, "intl_share_master", narrowed=True) == []
     assert targets_for(targets, "intl_share_master") == [university, eu]
     # Other KPIs' targets never apply.
     assert targets_for(targets, "intl_share_phd") == []
