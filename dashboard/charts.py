@@ -131,7 +131,13 @@ MOBILITY_CHARTS: tuple[KpiChart, ...] = (
     ),
     KpiChart("mobility-recognition", _("ECTS recognition"), ("ects_recognition_rate",)),
     KpiChart(
-        "mobility-staff", _("Staff mobility per 100 academic staff"), ("staff_mobility_rate",)
+        "mobility-staff",
+        _("Staff mobility per 100 staff of each group"),
+        ("staff_mobility_rate", "staff_mobility_rate_support"),
+        series_names={
+            "staff_mobility_rate": _("academic staff"),
+            "staff_mobility_rate_support": _("support staff"),
+        },
     ),
     KpiChart(
         "mobility-cee",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard.kpis.registry import BREAKDOWNS, KPIS, THEMES, UNITS
+from dashboard.kpis.status import FAIR_RATIO, NO_CHANGE_TOLERANCE, ON_TRACK_RATIO
 from dashboard.kpis.suppression import PRESETS
 from dashboard.kpis.targets import FIELDS, read_targets
 
@@ -42,10 +43,49 @@ def kpi_markdown_table() -> str:
     lines.append("")
     lines += [f"- `{name}`: {label}" for name, label in BREAKDOWNS.items()]
     lines.append("")
+    lines.append(
+        "Regions of nationality: a country is EEA when it was in the EU or the EEA on the "
+        "year's reference date, 1 October Y (the United Kingdom is EEA in 2019-20, rest of "
+        "world from 2020-21; Croatia EEA from 2013-14). The dates come from "
+        "`etl/reference/eu_membership.csv` (accession and exit dates with their source "
+        "pages: Europa 'EU countries', Wikipedia 'Member state of the European Union', the "
+        "EU-UK Withdrawal Agreement, EFTA 'EEA Agreement'), loaded into the "
+        "`country_membership` table at every publish; continents and UN regions come from "
+        "`country_converter`'s data table."
+    )
+    lines.append("")
     lines.append("Suppression presets (`INTL_KPI_SUPPRESSION`, `--suppression`):")
     lines.append("")
     lines += [f"- `{preset.name}`: {preset.description}" for preset in PRESETS.values()]
     return "\n".join(lines)
+
+
+def status_rules_markdown() -> list[str]:
+    """How a progress status is decided (``dashboard.kpis.status``)."""
+    on_track, fair, tolerance = ON_TRACK_RATIO * 100, FAIR_RATIO * 100, NO_CHANGE_TOLERANCE * 100
+    return [
+        "Progress status (after the Open SDG / Statistics Canada method: compound annual growth "
+        "observed since the baseline against the growth still required by the target year):",
+        "",
+        "- `target achieved`: the value meets the target;",
+        f"- `on track`: observed growth at least {on_track:g}% of the required growth;",
+        f"- `no change`: observed growth within ±{tolerance:g}% a year (the smallest step of "
+        "the Open SDG tables), unless that is enough to be on track — a flat series just "
+        "under its target is not a deterioration;",
+        f"- `fair progress, acceleration needed`: {fair:g}% to {on_track:g}%; "
+        f"`limited progress`: 0 to {fair:g}%; `deterioration`: moving away from the target;",
+        "- a floor to maintain (`kind` maintain) is achieved while held and a deterioration "
+        "once it falls below where the baseline held it; one not yet reached is measured "
+        "like a level to reach;",
+        "- past its target year a target reads `achieved by <year>` or `missed by <year>`, "
+        "judged on the value of the target year (else the latest before it);",
+        "- one method only: the graduate mobility rate is scored on its graduate-based years; "
+        "a participation-rate fallback year is neither scored nor a baseline;",
+        "- scope: a view is scored only against targets of its own scope (the university "
+        "without faculty or programme filter, one faculty, one programme); a narrower view "
+        "shows the university's target as an unscored reference line, never for a count "
+        "(122 nationalities is no yardstick for one programme).",
+    ]
 
 
 def targets_markdown(path: Path = DEFAULT_TARGETS) -> str:
@@ -56,6 +96,7 @@ def targets_markdown(path: Path = DEFAULT_TARGETS) -> str:
         "",
     ]
     lines += [f"- `{name}`: {help_text}" for name, help_text in FIELDS]
+    lines += ["", *status_rules_markdown()]
     lines += [
         "",
         "Default targets:",

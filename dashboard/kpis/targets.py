@@ -19,7 +19,7 @@ from dashboard.kpis.registry import REGISTRY
 
 FIELDS = (
     ("kpi_id", "a KPI id from the registry"),
-    ("scope", "university, faculty or programme"),
+    ("scope", "university (the default when empty or the column is absent), faculty or programme"),
     ("scope_value", "the faculty name or programme code (empty for university)"),
     ("comparator", ">= (at least) or <= (at most)"),
     ("value", "the target value in the KPI's unit (percent as 23, not 0.23)"),
@@ -31,6 +31,8 @@ FIELDS = (
     ("source", "the sentence and document the target comes from"),
 )
 SCOPES = ("university", "faculty", "programme")
+# Columns a file may leave out: every target is then the university's.
+OPTIONAL_FIELDS = ("scope", "scope_value")
 COMPARATORS = (">=", "<=")
 KINDS = ("maintain", "reach")
 
@@ -86,7 +88,9 @@ def read_targets(path: Path | str) -> list[Target]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = [name.strip() for name in reader.fieldnames or []]
-        missing = [name for name, _help in FIELDS if name not in header]
+        missing = [
+            name for name, _help in FIELDS if name not in header and name not in OPTIONAL_FIELDS
+        ]
         if missing:
             raise TargetsError(f"{path}: missing column(s) {', '.join(missing)}")
         targets = []
@@ -94,6 +98,7 @@ def read_targets(path: Path | str) -> list[Target]:
             row = {key.strip(): (value or "").strip() for key, value in row.items() if key}
             if not any(row.values()):
                 continue
+            row = {"scope_value": "", **row, "scope": row.get("scope") or "university"}
             targets.append(_target(row, path, line))
     return targets
 
