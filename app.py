@@ -38,10 +38,12 @@ app.layout = [
     ),
 ]
 server = app.server
-security.protect(app)  # callback input checks, request size cap, CSP and headers
 # Sign-in, roles and the audit log; refuses to start unsigned on a non-loopback address.
 auth.install(app)
 auth.refuse_unsafe_start(runtime.settings())
+security.protect(app)  # callback input checks, request size cap, CSP and headers
+# Refuse to serve before any request when the settings are unsafe (e.g. preset 'none').
+runtime.settings()
 
 if __name__ == "__main__":
     settings = runtime.settings()

@@ -68,11 +68,6 @@ def chart_summary(prefix: str) -> dict[str, Any]:
     return _chart("summary", prefix)
 
 
-def chart_export(prefix: str) -> dict[str, Any]:
-    """The ``dcc.Store`` holding exactly the plotted rows and the data sheet, for downloads."""
-    return _chart("export", prefix)
-
-
 def chart_download_csv(prefix: str) -> dict[str, Any]:
     """The 'CSV' download button."""
     return _chart("download-csv", prefix)

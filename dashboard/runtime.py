@@ -21,16 +21,30 @@ from dashboard.auth.access import current_access, faculty_scope
 from dashboard.db import DatabaseMissing, published
 from dashboard.filters_state import FilterOptions
 from dashboard.kpis.query import QueryContext
+from dashboard.kpis.suppression import PRESETS, get_preset
 from dashboard.kpis.targets import Target, read_targets
 from dashboard.queries.filters import filter_options as read_filter_options
 from dashboard.queries.status import published_meta
 from etl.settings import Settings
 
 
+class UnprotectedPreset(RuntimeError):
+    """The dashboard was asked to serve numbers with an unprotected suppression preset."""
+
+
 @functools.cache
 def settings() -> Settings:
-    """The settings in force (read from the environment on first use)."""
-    return Settings.from_env()
+    """The settings in force (read from the environment on first use). The dashboard serves
+    other people, so an unprotected preset (``none``) is refused here, before any number
+    is computed: it exists only on the command line."""
+    loaded = Settings.from_env()
+    if not get_preset(loaded.suppression).web:
+        raise UnprotectedPreset(
+            f"INTL_KPI_SUPPRESSION={loaded.suppression} is unprotected and refused by the "
+            "dashboard; use it only with `intl-kpi kpis --suppression none` on the command "
+            f"line. Choose one of: {', '.join(n for n, p in PRESETS.items() if p.web)}."
+        )
+    return loaded
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

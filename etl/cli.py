@@ -238,9 +238,10 @@ def status(database: Path | None) -> None:
 )
 @click.option(
     "--suppression",
-    type=click.Choice(["duo", "hesa", "none"]),
+    type=click.Choice(["round5", "duo", "hesa", "none"]),
     default=None,
-    help="Small-cell suppression preset (default: the INTL_KPI_SUPPRESSION setting).",
+    help="Disclosure-control preset (default: the INTL_KPI_SUPPRESSION setting). 'none' is "
+    "UNPROTECTED: counts of 1-4 people, for analysts with clearance only.",
 )
 @click.option(
     "--format",

@@ -86,9 +86,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "suppression",
         "INTL_KPI_SUPPRESSION",
-        "duo",
-        "Small-cell suppression preset for everything that leaves the server: duo, hesa, none.",
-        _choice("duo", "hesa", "none"),
+        "round5",
+        "Disclosure-control preset for everything that leaves the server: round5 (protects "
+        "across selections), duo, hesa; none is refused by the dashboard (command line only).",
+        _choice("round5", "duo", "hesa", "none"),
     ),
     Setting(
         "provisional_years",

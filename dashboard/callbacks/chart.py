@@ -1,34 +1,63 @@
-"""Callbacks every chart card shares: its CSV and Excel downloads, served from the card's
-store of exactly the plotted rows (pattern-matching ids, one callback for all cards)."""
+"""Callbacks every chart card shares: its CSV and Excel downloads (pattern-matching ids, one
+callback for all cards).
+
+A download is built on the server from the filter selection: the card's content is computed
+again by the same function that drew it (registered here by the page's callbacks module),
+so a file holds exactly what the query layer and its disclosure control let out. Nothing the
+browser sends besides the selection reaches a file; the selection itself is validated like
+every other callback input, and a card this server does not know is refused.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dash import MATCH, Input, Output, State, callback, ctx
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
-from dashboard.components.chart import download_csv, download_excel
+from dashboard.components.chart import ChartContent, download_csv, download_excel
+
+# Card prefix -> the function that builds the card's content for a filter store's data.
+ContentBuilder = Callable[[dict[str, Any] | None], ChartContent]
+_BUILDERS: dict[str, ContentBuilder] = {}
 
 
-def download_for(kind: str, payload: dict[str, Any] | None) -> dict[str, Any]:
-    """``dcc.Download`` data for ``kind`` ('csv' or 'excel') of a card's export payload."""
-    if not payload:
+class UnknownChart(LookupError):
+    """A download was asked for a chart card this server does not have."""
+
+
+def register_content(prefix: str, builder: ContentBuilder) -> None:
+    """Make ``prefix``'s card downloadable: ``builder`` is what its callback draws from."""
+    if prefix in _BUILDERS and _BUILDERS[prefix] is not builder:
+        raise ValueError(f"chart card {prefix!r} is registered twice")
+    _BUILDERS[prefix] = builder
+
+
+def download_for(kind: str, prefix: Any, state_data: dict[str, Any] | None) -> dict[str, Any]:
+    """``dcc.Download`` data for ``kind`` ('csv' or 'excel') of card ``prefix`` under the
+    selection ``state_data``, computed here and now."""
+    if not isinstance(prefix, str) or prefix not in _BUILDERS:
+        raise UnknownChart(f"no chart card {str(prefix)[:80]!r} to download")
+    content = _BUILDERS[prefix](state_data)
+    if content.is_empty:
         raise PreventUpdate
-    return download_csv(payload) if kind == "csv" else download_excel(payload)
+    return download_csv(content) if kind == "csv" else download_excel(content)
 
 
 @callback(
     Output(ids.chart_download(MATCH), "data"),
     Input(ids.chart_download_csv(MATCH), "n_clicks"),
     Input(ids.chart_download_excel(MATCH), "n_clicks"),
-    State(ids.chart_export(MATCH), "data"),
+    State(ids.FILTER_STATE, "data"),
     prevent_initial_call=True,
 )
 def download_chart_data(
-    _csv_clicks: int | None, _excel_clicks: int | None, payload: dict[str, Any] | None
+    _csv_clicks: int | None, _excel_clicks: int | None, state_data: dict[str, Any] | None
 ) -> dict[str, Any]:
     triggered = ctx.triggered_id or {}
+    if not isinstance(triggered, dict):
+        raise PreventUpdate
     kind = "csv" if triggered.get("type") == ids.chart_download_csv("")["type"] else "excel"
-    return download_for(kind, payload)
+    return download_for(kind, triggered.get("chart"), state_data)

@@ -7,18 +7,26 @@ from typing import Any
 from dash import Input, callback
 
 from dashboard import ids, runtime
-from dashboard.components.chart import chart_outputs, render_chart
+from dashboard.callbacks.chart import register_content
+from dashboard.components.chart import ChartContent, chart_outputs, render_chart
 from dashboard.components.data_status import enrolment_chart
 from dashboard.filters_state import FilterState
 from etl.status import read_status
 
 
-@callback(*chart_outputs(ids.DATA_ENROLMENT_CHART), Input(ids.FILTER_STATE, "data"))
-def update_enrolment_chart(state_data: dict[str, Any] | None) -> tuple[Any, ...]:
+def enrolment_content(state_data: dict[str, Any] | None) -> ChartContent:
+    """The enrolment chart's content for a selection (drawn, and built again for its
+    downloads)."""
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
         status = read_status(cursor)
         options = runtime.filter_options(cursor)
-    return render_chart(
-        enrolment_chart(status, FilterState.from_dict(state_data), options, settings)
-    )
+    return enrolment_chart(status, FilterState.from_dict(state_data), options, settings)
+
+
+register_content(ids.DATA_ENROLMENT_CHART, enrolment_content)
+
+
+@callback(*chart_outputs(ids.DATA_ENROLMENT_CHART), Input(ids.FILTER_STATE, "data"))
+def update_enrolment_chart(state_data: dict[str, Any] | None) -> tuple[Any, ...]:
+    return render_chart(enrolment_content(state_data))

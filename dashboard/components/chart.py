@@ -10,8 +10,9 @@ A page puts ``chart_card(prefix)`` in its layout and fills it from one callback:
 
 ``frame`` holds exactly the plotted numbers; the card's table, its downloads and its data
 sheet are all built from it, so what is downloaded is what is drawn. The downloads are
-served by the pattern-matching callbacks in ``dashboard/callbacks/chart.py`` from the card's
-``dcc.Store``; nothing is recomputed.
+served by the pattern-matching callback in ``dashboard/callbacks/chart.py``, which builds
+the card's content again on the server from the filter selection (through the same query
+layer and its disclosure control); no row the browser holds is ever written to a file.
 
 Export formats: Excel has two sheets, "Data" and "Data sheet". CSV is one file a person can
 open anywhere: the data sheet first, as ``# key: value`` comment lines, then the data rows
@@ -39,15 +40,14 @@ from dash import Output, dcc, html
 
 from dashboard import ids
 from dashboard.i18n import _
+from dashboard.kpis.suppression import PRESETS
+from etl.cells import neutralise_frame
 
 GRAPH_HEIGHT = "380px"
 # Column kinds: how the table formats a column and the summary reads it.
 KINDS = ("text", "year", "count", "number", "rate", "flag")
-SUPPRESSION_PRESETS = {
-    "duo": _("duo: counts of 1 to 4 are shown as '<5'; rates on such denominators withheld"),
-    "hesa": _("hesa: counts rounded to the nearest 5; rates on denominators below 22.5 withheld"),
-    "none": _("none: no suppression (for analysts with clearance)"),
-}
+# How a data sheet names each disclosure-control preset (from the presets themselves).
+SUPPRESSION_PRESETS = {name: preset.description for name, preset in PRESETS.items()}
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,6 @@ def chart_card(
                         className="d-flex align-items-center flex-wrap",
                     ),
                     dcc.Download(id=ids.chart_download(prefix)),
-                    dcc.Store(id=ids.chart_export(prefix)),
                 ]
             ),
         ],
@@ -296,7 +295,6 @@ def chart_outputs(prefix: str) -> list[Output]:
         Output(ids.chart_table(prefix), "columnDefs"),
         Output(ids.chart_table(prefix), "rowData"),
         Output(ids.chart_summary(prefix), "children"),
-        Output(ids.chart_export(prefix), "data"),
         Output(ids.chart_download_csv(prefix), "disabled"),
         Output(ids.chart_download_excel(prefix), "disabled"),
     ]
@@ -316,7 +314,6 @@ def render_chart(content: ChartContent, height: str = GRAPH_HEIGHT) -> tuple[Any
         table_rows(content.frame, content.columns),
         # When empty, the visible explanation (a status region) speaks instead.
         "" if empty else content.summary,
-        None if empty else export_payload(content),
         empty,
         empty,
     )
@@ -385,25 +382,6 @@ def table_rows(
 # --- downloads ----------------------------------------------------------------------------
 
 
-def export_payload(content: ChartContent) -> dict[str, Any]:
-    """What the card's store keeps for its downloads: the plotted rows and the data sheet."""
-    return {
-        "columns": [asdict(column) for column in content.columns],
-        "rows": table_rows(content.frame, content.columns),
-        "data_sheet": content.data_sheet.to_dict(),
-        "filename": content.filename,
-    }
-
-
-def payload_parts(
-    payload: Mapping[str, Any],
-) -> tuple[pd.DataFrame, DataSheet, tuple[ChartColumn, ...], str]:
-    """Inverse of :func:`export_payload`: (frame, data sheet, columns, file name stem)."""
-    columns = tuple(ChartColumn(**column) for column in payload["columns"])
-    frame = pd.DataFrame(payload["rows"], columns=[c.field for c in columns])
-    return frame, DataSheet.from_dict(payload["data_sheet"]), columns, payload["filename"]
-
-
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
@@ -438,16 +416,20 @@ def excel_bytes(
 EXCEL_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download_csv(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """``dcc.Download`` data for the CSV of a card's export payload."""
-    frame, sheet, columns, stem = payload_parts(payload)
-    return dcc.send_bytes(csv_bytes(frame, sheet, columns), f"{stem}.csv", type="text/csv")
+def download_csv(content: ChartContent) -> dict[str, Any]:
+    """``dcc.Download`` data for the CSV of a card's content."""
+    # Names from the data must not run as formulas in a spreadsheet (etl.cells).
+    frame = neutralise_frame(content.frame[[c.field for c in content.columns]])
+    data = csv_bytes(frame, content.data_sheet, content.columns)
+    return dcc.send_bytes(data, f"{content.filename}.csv", type="text/csv")
 
 
-def download_excel(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """``dcc.Download`` data for the Excel file of a card's export payload."""
-    frame, sheet, columns, stem = payload_parts(payload)
-    return dcc.send_bytes(excel_bytes(frame, sheet, columns), f"{stem}.xlsx", type=EXCEL_TYPE)
+def download_excel(content: ChartContent) -> dict[str, Any]:
+    """``dcc.Download`` data for the Excel file of a card's content."""
+    # openpyxl writes text starting with '=' as a live formula: neutralised (etl.cells).
+    frame = neutralise_frame(content.frame[[c.field for c in content.columns]])
+    data = excel_bytes(frame, content.data_sheet, content.columns)
+    return dcc.send_bytes(data, f"{content.filename}.xlsx", type=EXCEL_TYPE)
 
 
 # --- summaries ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
 from dashboard.kpis import query
 from dashboard.kpis.registry import BREAKDOWNS, UnknownKpi
+from dashboard.kpis.suppression import UNPROTECTED_WARNING, get_preset
 from dashboard.kpis.table import STATUS_LABEL, kpi_table
 from dashboard.kpis.targets import TargetsError, read_targets
 from etl.cells import neutralise_frame
@@ -72,6 +73,8 @@ def run_kpis(
         query.QueryContext.from_settings(settings),
         **({"suppression": suppression} if suppression else {}),
     )
+    if not get_preset(context.suppression).web:
+        click.secho(UNPROTECTED_WARNING, err=True, fg="red", bold=True)
     try:
         targets = read_targets(settings.targets_file)
     except TargetsError as error:

@@ -35,7 +35,7 @@ from dashboard.kpis.registry import (
     Kpi,
     get_kpi,
 )
-from dashboard.kpis.suppression import get_preset, suppress
+from dashboard.kpis.suppression import DEFAULT_PRESET, get_preset, suppress
 
 KPI_ID = "kpi_id"
 ACADEMIC_YEAR = "academic_year"
@@ -86,7 +86,7 @@ class QueryContext:
     """The settings a query depends on (from ``etl.settings.Settings``)."""
 
     home_country: str = "NL"
-    suppression: str = "duo"
+    suppression: str = DEFAULT_PRESET
     provisional_years: int = 1
     # The signed-in user's faculty scope (``dashboard.auth``): ``None`` means every faculty.
     # Every query is restricted to these faculties, whatever the filter selection says;
@@ -882,6 +882,19 @@ def _with_participation_fallback(
     return pd.concat(frames, ignore_index=True) if frames else graduates
 
 
+def _set_values(frame: pd.DataFrame, kpi: Kpi) -> None:
+    """The value column from the numerator and denominator, by the KPI's unit ("index"
+    comes with its value from SQL)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = frame[NUMERATOR] / frame[DENOMINATOR].where(frame[DENOMINATOR] > 0)
+    if kpi.unit == "percent" or kpi.unit == "per_100":
+        frame[VALUE] = 100 * ratio
+    elif kpi.unit == "ratio":
+        frame[VALUE] = ratio
+    elif kpi.unit == "count":
+        frame[VALUE] = frame[NUMERATOR]
+
+
 def finalise(
     raw: pd.DataFrame,
     kpi: Kpi,
@@ -897,15 +910,7 @@ def finalise(
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     frame[ACADEMIC_YEAR] = frame[ACADEMIC_YEAR].astype("int64")
     frame[GROUP] = frame[GROUP].astype(str) if len(frame) else pd.Series(dtype=str)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = frame[NUMERATOR] / frame[DENOMINATOR].where(frame[DENOMINATOR] > 0)
-    if kpi.unit == "percent" or kpi.unit == "per_100":
-        frame[VALUE] = 100 * ratio
-    elif kpi.unit == "ratio":
-        frame[VALUE] = ratio
-    elif kpi.unit == "count":
-        frame[VALUE] = frame[NUMERATOR]
-    # "index" comes with its value from SQL.
+    _set_values(frame, kpi)
 
     frame[NOTE] = ""
     if _UNAVAILABLE in frame:
@@ -954,6 +959,15 @@ def finalise(
         frame = frame.drop(columns=[_PEOPLE])
     if kpi.unit == "count":
         frame[VALUE] = frame[NUMERATOR]
+    elif preset.values_from_published and kpi.counts_people and kpi.unit != "index":
+        # A value exactly as precise as the published counts it rests on: a rate from
+        # unrounded counts would give them away (10 / 43 = 23.2558...%). Withheld values
+        # stay withheld.
+        withheld = frame[VALUE].isna()
+        _set_values(frame, kpi)
+        frame.loc[withheld, VALUE] = np.nan
+    if kpi.unit == "index" and preset.index_decimals is not None:
+        frame[VALUE] = frame[VALUE].round(preset.index_decimals)
 
     frame[KPI_ID] = kpi.id
     frame[BREAKDOWN] = by or TOTAL

@@ -1,17 +1,35 @@
-"""Small-cell suppression, applied inside the query layer so nothing downstream can bypass it.
+"""Disclosure control, applied inside the query layer so nothing downstream can bypass it.
+
+Every number that leaves the server (charts, hover labels, table views, downloads, overview
+cards, the Data page, ``intl-kpi kpis``) comes from :func:`dashboard.kpis.query.finalise`,
+which calls :func:`suppress` with the preset in force. The README's "Disclosure control"
+section says what each preset guarantees; ``tests/kpis/test_disclosure_attacks.py`` plays
+the analyst who differences selections and checks that promise.
 
 Presets (KPIS.md):
 
-- ``duo`` (default): a count of 1 to 4 is withheld (shown as "<5"), and so is a rate whose
-  numerator or denominator is withheld. For a share, the complement (denominator minus
-  numerator) is a cell too: 98 international students out of 100 would give away the 2 home
-  students. Complementary suppression: where exactly one cell of a breakdown is withheld in
-  a year, the smallest other cell is withheld too, so the first cannot be recovered by
-  subtracting the others from the total.
-- ``hesa``: every count is rounded to the nearest multiple of 5 (0, 1 and 2 become 0), and a
-  rate is withheld when its denominator is below 22.5. Rates are computed on the unrounded
-  counts, as HESA does. Rounding protects the cells, so no complementary suppression.
-- ``none``: nothing withheld (for analysts with clearance).
+- ``round5`` (default): every count of people is rounded to the nearest multiple of 5
+  (0, 1 and 2 become 0; halves round up), as HESA does for the tables people build
+  themselves in Heidi Plus. Every rate, share and ratio is then computed from the *rounded*
+  counts, so a value can never be more precise than the counts it shows (HESA's own rule
+  computes percentages on unrounded counts, which lets a precise percentage give a count
+  away: 23.2558...% can only be 10 of 43). A rate whose rounded denominator is below 22.5
+  (i.e. 20 or less) is withheld, and so is a rate of credits resting on fewer people; the
+  diversity index is given to one decimal. Because every published count is a multiple of
+  5, every sum or difference of published counts, from any selections, is a multiple of 5
+  too: subtracting selections never yields a count of 1 to 4.
+- ``duo``: a count of 1 to 4 is withheld (shown as "<5"), and so is a rate whose numerator
+  or denominator is withheld. For a share, the complement (denominator minus numerator) is a
+  cell too: 98 international students out of 100 would give away the 2 home students.
+  Complementary suppression: where exactly one cell of a breakdown is withheld in a year,
+  the smallest other cell is withheld too. This protects the cells of *one* table only:
+  a withheld programme is recovered as its faculty's total minus the other programmes
+  selected one by one. Kept for institutions whose rules require "<5".
+- ``hesa``: HESA's published rule: counts rounded as in ``round5``, rates computed on the
+  unrounded counts and withheld when the unrounded denominator is below 22.5. Counts survive
+  differencing; precise rates can narrow a count (see above). For comparability with HESA.
+- ``none``: nothing withheld. Unprotected: only ``intl-kpi kpis --suppression none`` on the
+  command line (for analysts with clearance); the dashboard refuses to run with it.
 
 Withheld values are removed from the frame (set to missing), not merely flagged; the
 ``suppressed`` column says that something was withheld, so the interface can show "<5".
@@ -40,9 +58,35 @@ class Preset:
     complementary: bool = False
     # What the interface shows for a withheld count.
     placeholder: str = ""
+    # Values (rates, shares, ratios) are computed from the published (rounded) counts.
+    values_from_published: bool = False
+    # Whether the rounding itself is flagged in the ``suppressed`` column (hesa's old
+    # behaviour); round5 states the rounding once, in every data sheet, instead.
+    flag_rounding: bool = True
+    # Decimals the diversity index is given to (None: full precision).
+    index_decimals: int | None = None
+    # Does every count that leaves the server survive differencing across selections?
+    # (The attack suite runs every preset that says so.)
+    protects_across_selections: bool = False
+    # May the dashboard (a server other people reach) use it?
+    web: bool = True
 
 
 PRESETS: dict[str, Preset] = {
+    "round5": Preset(
+        "round5",
+        _(
+            "round5: counts of people rounded to the nearest 5 (0-2 become 0); rates computed "
+            "from the rounded counts and withheld when the rounded denominator is 20 or less"
+        ),
+        rounding=5,
+        min_denominator=22.5,
+        placeholder=_("withheld"),
+        values_from_published=True,
+        flag_rounding=False,
+        index_decimals=1,
+        protects_across_selections=True,
+    ),
     "duo": Preset(
         "duo",
         _("duo: counts of 1 to 4 are shown as '<5'; rates on such counts are withheld"),
@@ -58,8 +102,16 @@ PRESETS: dict[str, Preset] = {
         min_denominator=22.5,
         placeholder=_("withheld"),
     ),
-    "none": Preset("none", _("none: no suppression (for analysts with clearance)")),
+    "none": Preset(
+        "none",
+        _("none: UNPROTECTED, no suppression (command line only, for analysts with clearance)"),
+        web=False,
+    ),
 }
+DEFAULT_PRESET = "round5"
+UNPROTECTED_WARNING = _(
+    "UNPROTECTED: suppression preset 'none' shows counts of 1 to 4 people; do not share."
+)
 
 
 class UnknownPreset(ValueError):
@@ -116,9 +168,17 @@ def suppress(
             )
             changed = numbers.notna() & (rounded != numbers)
             frame[column] = rounded
-            frame[suppressed_column] |= changed.fillna(False).to_numpy(dtype=bool)
+            if preset.flag_rounding:
+                frame[suppressed_column] |= changed.fillna(False).to_numpy(dtype=bool)
         if raw_denominator is not None:
-            withhold = (raw_denominator < preset.min_denominator).fillna(False)
+            # round5 decides on the published denominator; on counts this is the same
+            # decision (a rounded 25 or more <=> an unrounded 22.5 or more).
+            decided_on = (
+                pd.to_numeric(frame[denominator], errors="coerce")
+                if preset.values_from_published and denominator in people_columns
+                else raw_denominator
+            )
+            withhold = (decided_on < preset.min_denominator).fillna(False)
             frame.loc[withhold, value_column] = np.nan
             frame[suppressed_column] |= withhold.to_numpy(dtype=bool)
         return frame

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.dashboard.fixture_database import build_fixture_database
+from tests.dashboard.fixture_database import FIXTURE_SUPPRESSION, build_fixture_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -82,13 +82,16 @@ class AppServer:
         return self.base_url + path
 
 
-def _start_app(database: Path, log: Path, prefix: str = "/") -> AppServer:
+def _start_app(
+    database: Path, log: Path, prefix: str = "/", suppression: str = FIXTURE_SUPPRESSION
+) -> AppServer:
     """``python app.py`` on a free port; ``prefix`` mounts it below a path, as behind a
     reverse proxy (Dash reads ``DASH_URL_BASE_PATHNAME``)."""
     port = _free_port()
     env = {
         **os.environ,
         "INTL_KPI_DATABASE": str(database),
+        "INTL_KPI_SUPPRESSION": suppression,
         "INTL_KPI_HOST": "127.0.0.1",
         "INTL_KPI_PORT": str(port),
         "PYTHONUNBUFFERED": "1",

@@ -22,6 +22,7 @@ from dashboard import ids
 from dashboard.filters_state import FilterState
 from dashboard.kpis.query import QueryContext, kpi_frame
 from tests.browser.helpers import by_id, choose, download_csv, open_page, query_of, settle
+from tests.dashboard.fixture_database import FIXTURE_SUPPRESSION
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +57,7 @@ def test_each_filter_redraws_the_mobility_numbers(page, app_server, fixture_data
     try:
         expected = kpi_frame(
             connection.cursor(), "cee_neighbourhood_share", FilterState(2019, 2019), None,
-            QueryContext(),
+            QueryContext(suppression=FIXTURE_SUPPRESSION),
         )  # fmt: skip
     finally:
         connection.close()

@@ -38,6 +38,7 @@ from tests.browser.helpers import (
     plotted_traces,
     settle,
 )
+from tests.dashboard.fixture_database import FIXTURE_SUPPRESSION
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,8 @@ CHARTS = {"diversity": DIVERSITY_CHARTS, "mobility": MOBILITY_CHARTS, "networks"
 def query_layer(database, kpi_id: str, state: FilterState, by: str | None) -> pd.DataFrame:
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        return kpi_frame(connection.cursor(), kpi_id, state, by, QueryContext())
+        context = QueryContext(suppression=FIXTURE_SUPPRESSION)
+        return kpi_frame(connection.cursor(), kpi_id, state, by, context)
     finally:
         connection.close()
 

@@ -11,7 +11,7 @@ import pytest
 from dashboard import runtime
 from dashboard.filters_state import FilterOptions
 from dashboard.queries.filters import filter_options
-from tests.dashboard.fixture_database import build_fixture_database
+from tests.dashboard.fixture_database import FIXTURE_SUPPRESSION, build_fixture_database
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +24,7 @@ def fixture_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def published(fixture_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The dashboard's settings point at the fixture database for this test."""
     monkeypatch.setenv("INTL_KPI_DATABASE", str(fixture_database))
+    monkeypatch.setenv("INTL_KPI_SUPPRESSION", FIXTURE_SUPPRESSION)
     runtime.settings.cache_clear()
     yield fixture_database
     runtime.settings.cache_clear()

@@ -34,6 +34,10 @@ PROGRAMMES = (
 )
 # Enrolment headcount per programme and nationality in FIRST_YEAR; each later year adds
 # one student per group, so totals are easy to compute by hand.
+# The preset the dashboard and browser tests run under: their numbers are worked out by hand
+# and are not multiples of 5, so they run under ``duo``, which shows counts of 5 and more as
+# they are. The default preset (round5) has dashboard and browser tests of its own.
+FIXTURE_SUPPRESSION = "duo"
 BASE_HEADCOUNT = {"NL": 40, "DE": 10, "IN": 5}
 # Country of prior education per nationality: the German students went to school in the
 # Netherlands, so they are international by nationality but home by prior education.

@@ -15,6 +15,7 @@ import dash
 import pytest
 
 from dashboard import runtime
+from dashboard.ids import FILTER_STATE
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +141,13 @@ def test_the_data_page_accepts_any_query(dash_app):
     ids_found = _component_ids(layout(**{"from": "x", "faculty": ["Law", "?"], "other": "1"}))
     assert "filters-notice-alert" in ids_found
     assert "data-loads-grid" in ids_found
+
+
+def test_the_download_callback_takes_no_rows_from_the_browser(client):
+    # Its only data input is the filter selection: there is no store of plotted rows that a
+    # forged request could fill, so every file is built on the server by the query layer.
+    dependencies = client.get("/_dash-dependencies").get_json()
+    downloads = [d for d in dependencies if '"chart-download"' in d["output"]]
+    assert len(downloads) == 1
+    assert [state["id"] for state in downloads[0]["state"]] == [FILTER_STATE]
+    assert not any("chart-export" in d["output"] for d in dependencies)

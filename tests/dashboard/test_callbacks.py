@@ -12,8 +12,8 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids
-from dashboard.callbacks.chart import download_for
+from dashboard import ids, runtime
+from dashboard.callbacks.chart import UnknownChart, download_for
 from dashboard.callbacks.data import update_enrolment_chart
 from dashboard.callbacks.filters import Controls, synchronise, synchronise_filters
 from dashboard.callbacks.shell import (
@@ -105,28 +105,37 @@ def test_filters_do_nothing_without_a_database(unpublished):
         synchronise_filters("", None, None, [], [], [], None, None)
 
 
-def test_the_data_chart_draws_the_selected_years(published):
+def test_the_data_chart_draws_the_selected_years(published, monkeypatch):
+    monkeypatch.setenv("INTL_KPI_SUPPRESSION", "round5")  # the default preset
+    runtime.settings.cache_clear()
     values = update_enrolment_chart(FilterState(2018, 2020).to_dict())
-    title, _figure, _style, _empty, _hidden, _columns, rows, summary, export, *_ = values
+    title, _figure, _style, _empty, _hidden, _columns, rows, summary, *_ = values
     assert title == "Enrolment headcount per academic year, 2018-19 to 2020-21, whole university"
-    assert [row["headcount"] for row in rows] == [enrolment_total(y) for y in (2018, 2019, 2020)]
+    # Counts leave the server rounded to the nearest 5 (the default preset, round5).
+    expected = [5 * round(enrolment_total(y) / 5) for y in (2018, 2019, 2020)]
+    assert [row["headcount"] for row in rows] == expected
     assert summary == (
-        f"Enrolment headcount rose from {enrolment_total(2018)} in 2018-19 to "
-        f"{enrolment_total(2020)} in 2020-21."
+        f"Enrolment headcount rose from {expected[0]} in 2018-19 to {expected[2]} in 2020-21."
     )
-    sheet = export["data_sheet"]
-    assert sheet["data_version"] == "1"
-    assert sheet["suppression"] == "duo"
-    assert sheet["provisional_years"] == ["2024-25"]
 
-    downloaded = download_for("csv", export)
-    frame = pd.read_csv(io.BytesIO(base64.b64decode(downloaded["content"])), comment="#")
-    assert list(frame["headcount"]) == [row["headcount"] for row in rows]
+    # The download is built on the server from the selection alone: the same rows.
+    downloaded = download_for("csv", ids.DATA_ENROLMENT_CHART, FilterState(2018, 2020).to_dict())
+    text = base64.b64decode(downloaded["content"]).decode("utf-8-sig")
+    assert "# Data version: 1" in text
+    assert "# Suppression preset: round5" in text
+    assert "# Provisional years: 2024-25" in text
+    frame = pd.read_csv(io.StringIO(text), comment="#")
+    assert list(frame["headcount"]) == expected
 
 
-def test_downloads_need_a_drawn_chart():
+def test_downloads_are_built_on_the_server_and_refuse_unknown_cards(published):
+    with pytest.raises(UnknownChart):
+        download_for("csv", "forged-chart", FilterState().to_dict())
+    with pytest.raises(UnknownChart):
+        download_for("excel", {"rows": [{"headcount": 3}]}, None)
+    # Nothing to draw, nothing to download.
     with pytest.raises(PreventUpdate):
-        download_for("excel", None)
+        download_for("excel", ids.DATA_ENROLMENT_CHART, FilterState(1990, 1991).to_dict())
 
 
 def test_navbar_links_carry_only_the_filter_keys():

@@ -45,10 +45,13 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The repository's targets file, and no other setting from the caller's environment."""
+    """The repository's targets file, and no other setting from the caller's environment.
+    The format tests read hand-computed counts that are not multiples of 5, so they run
+    under ``duo`` (which shows them); the default preset has tests of its own below."""
     for name in ("INTL_KPI_SUPPRESSION", "INTL_KPI_BASIS", "INTL_KPI_HOME_COUNTRY",
                  "INTL_KPI_PROVISIONAL_YEARS", "INTL_KPI_DATABASE"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INTL_KPI_SUPPRESSION", "duo")
     monkeypatch.setenv("INTL_KPI_TARGETS", str(REPO / "data" / "targets.csv"))
 
 
@@ -59,7 +62,7 @@ def run(database: Path, *args: str):
 def run_csv(database: Path, *args: str) -> pd.DataFrame:
     result = run(database, "--format", "csv", *args)
     assert result.exit_code == 0, result.output
-    return pd.read_csv(io.StringIO(result.output), keep_default_na=True)
+    return pd.read_csv(io.StringIO(result.stdout), keep_default_na=True)
 
 
 def test_table_format(database):
@@ -188,9 +191,25 @@ def test_suppression_option(database):
     assert hesa["value"].iloc[0] == pytest.approx(100 * 3 / 23)
 
 
-def test_default_suppression_is_duo(database):
+def test_default_suppression_is_round5(database, monkeypatch):
+    monkeypatch.delenv("INTL_KPI_SUPPRESSION")
     table = run_csv(database, "--kpi", "intl_share_bachelor")
-    assert table["numerator"].isna().all()
+    # B1 2019-20: 3 French of 23 -> 5 of 25, and the rate from those: 20%.
+    assert (table["numerator"].iloc[0], table["denominator"].iloc[0]) == (5, 25)
+    assert table["value"].iloc[0] == pytest.approx(20.0)
+    assert not table["suppressed"].any()
+    master = run_csv(database, "--kpi", "intl_share_master")
+    # 2020-21: 12 of 40 -> 10 of 40 = 25%, never 30% (which would give the 12 away).
+    assert list(master["numerator"]) == [10, 10]
+    assert list(master["value"]) == pytest.approx([25.0, 25.0])
+
+
+def test_unprotected_preset_is_announced(database):
+    result = run(database, "--kpi", "intl_share_bachelor", "--suppression", "none")
+    assert result.exit_code == 0, result.output
+    assert "UNPROTECTED" in result.output
+    protected = run(database, "--kpi", "intl_share_bachelor", "--suppression", "round5")
+    assert "UNPROTECTED" not in protected.output
 
 
 def test_unknown_kpi_is_a_clear_error(database):
