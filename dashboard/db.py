@@ -1,10 +1,20 @@
-"""Read-only access to the published database, one connection per process.
+"""Read-only access to the published database: a connection per snapshot, closed when it has
+been replaced and its last cursor is returned.
 
 DuckDB allows one writer or many readers per file. The ETL publishes a new snapshot by
-``os.replace``-ing the file; an open connection keeps reading the old inode, so the
-connection is re-opened when the published file's identity (inode, size, mtime) changes.
-Each request gets its own ``.cursor()`` (DuckDB connections are not shared across threads).
-The connection is opened lazily on first use, i.e. after gunicorn forks its workers.
+``os.replace``-ing the file; a connection keeps reading the inode it opened. Each request
+gets its own ``.cursor()`` (a DuckDB connection is not shared across threads) from the
+snapshot current when it asked, and keeps reading that snapshot until it closes the cursor,
+however many publishes happen meanwhile. When the published file's identity (inode, size,
+mtime) changes, the next request opens the new snapshot; the old one is closed when its last
+cursor is closed (closing it under a running query is what raised "Connection already
+closed!" and "connection is busy" under a threaded server).
+
+DuckDB caches database instances by canonical file path, so ``duckdb.connect(path)`` while
+the old snapshot is still open would hand back the old snapshot. Each snapshot is therefore
+its own in-memory instance with the file ``ATTACH``-ed read-only; every cursor starts with
+``USE`` of it, so queries name tables as before. Snapshots are opened lazily on first use,
+i.e. after gunicorn forks its workers.
 """
 
 from __future__ import annotations
@@ -12,12 +22,76 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+CATALOG = "published_snapshot"  # the attached database's name inside a snapshot's instance
 
 
 class DatabaseMissing(FileNotFoundError):
     """No database has been published at the configured path yet."""
+
+
+class Snapshot:
+    """One published snapshot, opened read-only, and how many cursors on it are lent out."""
+
+    def __init__(self, path: Path, identity: tuple[int, int, int]) -> None:
+        self.identity = identity
+        self.pid = os.getpid()
+        self.lent = 0
+        self.replaced = False
+        self.closed = False
+        self.connection = duckdb.connect(":memory:")
+        quoted = str(path).replace("'", "''")
+        try:
+            self.connection.execute(f"attach '{quoted}' as {CATALOG} (read_only)")
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.connection.close()
+
+
+class SnapshotCursor:
+    """A cursor on one snapshot (used like a DuckDB connection); :meth:`close` returns it,
+    and the snapshot's connection is closed with its last cursor once it has been replaced.
+    """
+
+    def __init__(
+        self, cursor: duckdb.DuckDBPyConnection, snapshot: Snapshot, owner: PublishedDatabase
+    ) -> None:
+        self._cursor = cursor
+        self._snapshot = snapshot
+        self._owner = owner
+        self._returned = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+    def close(self) -> None:
+        if self._returned:
+            return
+        self._returned = True
+        try:
+            self._cursor.close()
+        finally:
+            self._owner._return(self._snapshot)
+
+    def __enter__(self) -> SnapshotCursor:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # A cursor dropped without close() must not keep an old snapshot open forever.
+        if not getattr(self, "_returned", True):
+            self._returned = True
+            self._owner._return(self._snapshot)
 
 
 class PublishedDatabase:
@@ -26,9 +100,8 @@ class PublishedDatabase:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._connection: duckdb.DuckDBPyConnection | None = None
-        self._identity: tuple[int, int, int] | None = None
-        self._pid: int | None = None
+        self._snapshot: Snapshot | None = None
+        self._open: list[Snapshot] = []  # the current snapshot and old ones still being read
 
     def _current_identity(self) -> tuple[int, int, int]:
         try:
@@ -40,23 +113,65 @@ class PublishedDatabase:
             ) from error
         return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the newest published snapshot (re-opened after a publish or a fork)."""
+    def cursor(self) -> SnapshotCursor:
+        """A cursor on the newest published snapshot (opened after a publish or a fork)."""
+        # Taken before the file is opened: if a publish lands in between, the next request
+        # sees a changed identity and opens the newer file (never the other way round).
         identity = self._current_identity()
         with self._lock:
-            if self._connection is None or identity != self._identity or self._pid != os.getpid():
-                if self._connection is not None and self._pid == os.getpid():
-                    self._connection.close()
-                self._connection = duckdb.connect(str(self.path), read_only=True)
-                self._identity = identity
-                self._pid = os.getpid()
-            return self._connection.cursor()
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.identity != identity or snapshot.pid != os.getpid():
+                if snapshot is not None and snapshot.pid == os.getpid():
+                    self._retire(snapshot)
+                elif snapshot is not None:  # a forked worker: the parent's are not ours
+                    self._open = []
+                try:
+                    snapshot = Snapshot(self.path, identity)
+                except duckdb.IOException as error:
+                    if not self.path.exists():
+                        raise DatabaseMissing(f"no database is published at {self.path}") from error
+                    raise
+                self._snapshot = snapshot
+                self._open.append(snapshot)
+            raw = snapshot.connection.cursor()
+            snapshot.lent += 1
+        lent = SnapshotCursor(raw, snapshot, self)
+        try:
+            raw.execute(f"use {CATALOG}")
+        except BaseException:
+            lent.close()
+            raise
+        return lent
+
+    def _retire(self, snapshot: Snapshot) -> None:
+        """``snapshot`` is no longer current: closed now if no cursor is out (lock held)."""
+        snapshot.replaced = True
+        if snapshot.lent == 0:
+            self._close(snapshot)
+
+    def _return(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            snapshot.lent -= 1
+            if snapshot.replaced and snapshot.lent == 0:
+                self._close(snapshot)
+
+    def _close(self, snapshot: Snapshot) -> None:
+        snapshot.close()
+        if snapshot in self._open:
+            self._open.remove(snapshot)
+
+    def open_snapshots(self) -> int:
+        """How many snapshots this process has open (the current one and old ones still
+        being read); for tests and benchmarks."""
+        with self._lock:
+            return len(self._open)
 
     def close(self) -> None:
+        """Stop handing out the current snapshot; it closes when its last cursor does."""
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-            self._connection = None
+            if self._snapshot is not None:
+                self._retire(self._snapshot)
+            self._snapshot = None
 
 
 _databases: dict[Path, PublishedDatabase] = {}

@@ -207,6 +207,33 @@ def _invalid_input(error: InvalidInput) -> tuple[flask.Response, int]:
     return flask.jsonify({"error": "invalid callback input", "detail": str(error)}), 400
 
 
+def _set_up_once(dash_hooks: list[Callable[[], Any]]) -> Callable[[], Any]:
+    """Dash's first-request hooks, finished before any request goes on. Dash marks its set-up
+    done when it starts, so in a fresh threaded worker the requests arriving during the first
+    one's set-up would meet a half-filled ``callback_map`` (a 500 before, "no such callback"
+    here)."""
+    lock = threading.Lock()
+    finished: list[bool] = []
+
+    def set_up() -> Any:
+        if finished:
+            return _run(dash_hooks)
+        with lock:
+            answer = _run(dash_hooks)
+            finished.append(True)
+            return answer
+
+    return set_up
+
+
+def _run(hooks: list[Callable[[], Any]]) -> Any:
+    for hook in hooks:
+        answer = hook()
+        if answer is not None:
+            return answer
+    return None
+
+
 def _is_dash_hook(hook: Callable[..., Any]) -> bool:
     module = getattr(hook, "__module__", "") or ""
     return module == "dash" or module.startswith("dash.")
@@ -248,11 +275,12 @@ def protect(app: dash.Dash) -> Talisman:
             body = None
         check_callback_request(body, app.callback_map)
 
-    # First after Dash's own set-up hooks (which fill ``app.callback_map``), before any other
-    # hook reads the request body (sign-in, audit): they see only checked requests.
+    # First Dash's own set-up hooks, then this check, then any other hook that reads the
+    # request body (sign-in, audit): they only see checked requests.
     hooks = server.before_request_funcs.setdefault(None, [])
-    dash_hooks = [i for i, hook in enumerate(hooks) if _is_dash_hook(hook)]
-    hooks.insert(dash_hooks[-1] + 1 if dash_hooks else 0, check_callback_inputs)
+    dash_hooks = [hook for hook in hooks if _is_dash_hook(hook)]
+    others = [hook for hook in hooks if not _is_dash_hook(hook)]
+    hooks[:] = [_set_up_once(dash_hooks), check_callback_inputs, *others]
 
     talisman = Talisman(
         server,

@@ -36,10 +36,11 @@ from dashboard.security import check_callback_request
 from etl.cells import FORMULA_TRIGGERS
 from etl.pipeline import load_files
 from etl.settings import Settings
+from tests.dashboard.callback_requests import UPDATE, parse_id
+from tests.dashboard.callback_requests import request_body as build_request_body
 from tests.dashboard.fixture_database import FIRST_YEAR, LAST_YEAR, write_fixture_files
 
 BOUND_SECONDS = 0.5
-UPDATE = "/_dash-update-component"
 TIMELINE = next(spec for spec in NETWORK_CHARTS if spec.prefix == "networks-timeline")
 
 # Filter stores an attacker can send; None = accepted after clamping, else rejected.
@@ -89,19 +90,6 @@ def settings_on_fixture(fixture_database: Path, monkeypatch: pytest.MonkeyPatch)
     runtime.settings.cache_clear()
 
 
-def _parse_id(text: str) -> Any:
-    return json.loads(text) if text.startswith("{") else text
-
-
-def _split_outputs(output: str) -> list[dict[str, Any]]:
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    outputs = []
-    for part in parts:
-        component, prop = part.rsplit(".", 1)
-        outputs.append({"id": _parse_id(component), "property": prop})
-    return outputs
-
-
 def request_body(
     dash_app: dash.Dash,
     output: str,
@@ -110,22 +98,7 @@ def request_body(
     changed: list[str] | None = None,
 ) -> dict[str, Any]:
     """A callback request as Dash's renderer sends it, for the callback of ``output``."""
-    callback = dash_app.callback_map[output]
-    outputs = _split_outputs(output)
-
-    def entries(declared: list[dict[str, str]], values: list[Any]) -> list[Any]:
-        return [
-            {"id": _parse_id(item["id"]), "property": item["property"], "value": value}
-            for item, value in zip(declared, values, strict=True)
-        ]
-
-    return {
-        "output": output,
-        "outputs": outputs if output.startswith("..") else outputs[0],
-        "inputs": entries(callback["inputs"], inputs),
-        "state": entries(callback.get("state", []), state or []),
-        "changedPropIds": changed or [],
-    }
+    return build_request_body(dash_app.callback_map, output, inputs, state or [], changed or [])
 
 
 def chart_output(dash_app: dash.Dash, prefix: str) -> str:
@@ -284,7 +257,7 @@ def test_every_callback_input_is_checked(dash_app, client):
         if output == "_pages_dummy.children":
             continue  # clientside: never sent to the server
         for item in callback["inputs"] + callback.get("state", []):
-            component = _parse_id(item["id"])
+            component = parse_id(item["id"])
             key = component["type"] if isinstance(component, dict) else component
             assert (key, item["property"]) in VALIDATORS, (output, key, item["property"])
 
