@@ -122,13 +122,14 @@ class OidcClients:
 
     def client(self, settings: Any):  # noqa: ANN201 (authlib's FlaskOAuth2App)
         from authlib.integrations.flask_client import OAuth
+        from flask import current_app
 
         issuer = settings.oidc_issuer.rstrip("/")
         key = (issuer, settings.oidc_client_id, settings.oidc_client_secret)
         if not issuer or not settings.oidc_client_id:
             raise UserError("INTL_KPI_OIDC_ISSUER and INTL_KPI_OIDC_CLIENT_ID must be set")
         if self._oauth is None or key != self._key:
-            oauth = OAuth()
+            oauth = OAuth(current_app._get_current_object())
             oauth.register(
                 self.NAME,
                 client_id=settings.oidc_client_id,

@@ -408,15 +408,14 @@ def install(app: dash.Dash) -> None:
 
     @server.route(f"{prefix}{OIDC_CALLBACK}")
     def oidc_callback() -> Response:
-        from authlib.integrations.base_client import OAuthError
-
         settings = runtime.settings()
         if settings.sign_in != "oidc":
             return Response("Single sign-on is not configured.", status=404)
         fields = {"user": None, "role": None, "ip": _client_address(), "method": "oidc"}
         try:
             token = oidc_clients.client(settings).authorize_access_token()
-        except (OAuthError, ValueError) as error:
+        # Fail closed: a bad signature, state, nonce or an unreachable provider alike.
+        except Exception as error:  # noqa: BLE001
             audit.audit(settings, audit.SIGN_IN_FAILED, **fields, reason=str(error)[:200])
             return Response(f"Single sign-on failed: {escape(error)}", status=401)
         claims = dict(token.get("userinfo") or {})
