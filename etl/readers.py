@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 
 from etl.formats.base import ROW, RawTable, normalise_header
@@ -25,11 +29,60 @@ class ReadError(ValueError):
     """A file that cannot be read as a table at all."""
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was decoded with (first of ``ENCODINGS`` that works)."""
-    for encoding in ENCODINGS:
+def _looks_like_another_encoding(data: bytes) -> str | None:
+    """Why bytes that are not UTF-8 are not cp1252/Latin-1 text either, or ``None``.
+
+    Latin-1 decodes any byte, so it cannot fail: a file in another encoding would be
+    stored as garbled text. Two signs tell such a file from a real cp1252/Latin-1 export:
+    control characters (bytes 0x80-0x9F that cp1252 leaves undefined: 0x81, 0x8D, 0x8F,
+    0x90, 0x9D), and non-ASCII bytes that come in runs. Western European text has an
+    accented letter here and there between ASCII letters ("Düsseldorf", "initiële");
+    Shift-JIS, GBK, EUC and other double-byte encodings write every character as two or
+    more bytes above 0x80, so nearly all their non-ASCII bytes stand next to another one.
+    """
+    if b"\x00" in data:
+        return "it holds NUL bytes (a binary file, or UTF-16/32 without a byte order mark)"
+    undefined = sum(data.count(bytes([byte])) for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
+    high = np.frombuffer(data, dtype=np.uint8) >= 0x80
+    count = int(high.sum())
+    if count < 4 and not undefined:
+        return None
+    neighbour = np.zeros_like(high)
+    neighbour[1:] |= high[:-1]
+    neighbour[:-1] |= high[1:]
+    paired = int((high & neighbour).sum())
+    if undefined or paired > 0.6 * count:
+        return (
+            f"{count} bytes above 0x7F, {paired} of them in runs"
+            + (f", {undefined} undefined in cp1252" if undefined else "")
+            + ": it looks like a multi-byte encoding such as Shift-JIS, GBK or EUC"
+        )
+    return None
+
+
+def decode(data: bytes, name: str = "file") -> tuple[str, str]:
+    """Text and the encoding it was decoded with: UTF-16 with a byte order mark, UTF-8
+    (with or without BOM), else cp1252, else Latin-1. Raises :class:`ReadError` for text in
+    any other encoding rather than storing it garbled (see ``_looks_like_another_encoding``).
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         try:
-            return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else encoding)
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise ReadError(f"{name}: not readable as UTF-16 text: {error}") from error
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    reason = _looks_like_another_encoding(data)
+    if reason is not None:
+        raise ReadError(
+            f"{name}: the text is not UTF-8, cp1252 or Latin-1 ({reason}; first non-UTF-8 "
+            f"byte at offset {utf8_error.start}). Save the file as UTF-8 CSV and load it again."
+        )
+    for encoding in ENCODINGS[1:]:
+        try:
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes any byte string")  # pragma: no cover
@@ -95,7 +148,7 @@ def _read_csv_exactly(path: Path, text: str, delimiter: str) -> tuple[list[str],
 
 def read_csv(path: Path) -> RawTable:
     """Read a delimited text file; row numbers are line numbers (header = 1)."""
-    text, encoding = decode(path.read_bytes())
+    text, encoding = decode(path.read_bytes(), path.name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
@@ -147,12 +200,79 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _first_sheet_xml(archive: zipfile.ZipFile) -> str:
+    """Path inside an .xlsx of its first worksheet (workbook order, as calamine reads)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = workbook.find(f"{_SHEET_NS}sheets/{_SHEET_NS}sheet")
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for relation in relations:
+        if first is not None and relation.get("Id") == first.get(_RELATIONSHIP):
+            target = relation.get("Target", "").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    return "xl/worksheets/sheet1.xml"
+
+
+def uncalculated_formulas(path: Path) -> list[tuple[int, int, str]]:
+    """Cells of an .xlsx/.xlsm's first sheet that hold a formula without a cached value:
+    (row, 0-based column, formula). Excel stores the last calculated value next to each
+    formula; files written by scripts (openpyxl, some exports) often store none, and every
+    reader then sees an empty cell."""
+    found = []
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(_first_sheet_xml(archive)) as sheet:
+            for _, element in ElementTree.iterparse(sheet):
+                if element.tag != f"{_SHEET_NS}c":
+                    continue
+                formula = element.find(f"{_SHEET_NS}f")
+                value = element.find(f"{_SHEET_NS}v")
+                if formula is not None and (value is None or not (value.text or "").strip()):
+                    reference = element.get("r", "")
+                    letters = re.match(r"[A-Z]+", reference)
+                    column = 0
+                    for letter in letters.group(0) if letters else "":
+                        column = column * 26 + ord(letter) - 64
+                    row = int(reference[len(letters.group(0)) :]) if letters else 0
+                    found.append((row, column - 1, "=" + (formula.text or "")))
+                element.clear()
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []  # calamine reports a damaged workbook itself
+    return found
+
+
+def _formulas_message(path: Path, frame: pd.DataFrame, formulas: list[tuple[int, int, str]]) -> str:
+    """The error for uncalculated formulas, naming row, column (its header) and formula."""
+    filled = frame.dropna(how="all")
+    header_row = filled.index[0] if not filled.empty else 0
+
+    def header(column: int) -> str:
+        name = _cell_text(frame.iat[header_row, column]) if column < frame.shape[1] else ""
+        return name or f"column {column + 1}"
+
+    cells = "; ".join(
+        f"row {row}, column {header(column)!r}: {formula}" for row, column, formula in formulas[:5]
+    )
+    more = f" and {len(formulas) - 5} more" if len(formulas) > 5 else ""
+    return (
+        f"{path.name}: {len(formulas)} cell(s) hold a formula without a calculated value "
+        f"({cells}{more}); it would read as empty. Open the workbook in Excel and save it "
+        "(or paste the values) before loading."
+    )
+
+
 def read_excel(path: Path, sheet: str | int = 0) -> RawTable:
     """Read one sheet of a workbook; row numbers are spreadsheet row numbers."""
     try:
         frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
     except Exception as error:  # calamine raises several types for damaged files
         raise ReadError(f"{path.name}: not a readable Excel workbook: {error}") from error
+    if sheet == 0 and path.suffix.lower() in (".xlsx", ".xlsm"):
+        formulas = uncalculated_formulas(path)
+        if formulas:
+            raise ReadError(_formulas_message(path, frame, formulas))
     frame = frame.dropna(how="all")
     if frame.empty:
         raise ReadError(f"{path.name}: the sheet is empty")
@@ -189,7 +309,8 @@ def read_parquet(path: Path) -> RawTable:
 
 
 def read_table(path: Path) -> RawTable:
-    """Read any supported file into a :class:`RawTable`."""
+    """Read any supported file into a :class:`RawTable` (a header-only file gives an empty
+    frame: loading refuses it, see ``etl.formats.detect_format``)."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)

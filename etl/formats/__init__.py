@@ -32,7 +32,16 @@ class UnknownFormat(ValueError):
 
 def detect_format(table: RawTable, forced: str | None = None) -> Format:
     """The format of ``table``: ``forced`` by name, else public formats by their headers,
-    else the entity named by the file name, else the entity whose signature headers match."""
+    else the entity named by the file name, else the entity whose signature headers match.
+
+    A file without a single data row is refused here, whatever its headers: loading it
+    would publish a new version that says nothing."""
+    if table.frame.empty:
+        raise UnknownFormat(
+            f"{table.name}: the file has a header ({', '.join(table.headers[:8])}"
+            + (", ..." if len(table.headers) > 8 else "")
+            + ") but no data rows; nothing to load"
+        )
     formats = all_formats()
     if forced:
         if forced not in formats:

@@ -25,9 +25,10 @@ phase, gender, study mode) and each programme one ``programmes`` row. How the so
   ``<BRIN>-<CROHO>`` so that programmes of different universities do not collide.
 - Programme names lose DUO's ``B ``/``M `` prefix: the cycle column says the same.
 
-Rows skipped on purpose are counted: total rows (a ``Totaal`` label in place of the
-institution or programme, or counts under no label at all) and, when restricted to one
-institution, other institutions' rows. Zero counts are no students, not skipped rows.
+Rows skipped on purpose are counted: total and subtotal rows wherever they stand (a
+``Totaal`` label in any label column, or counts under no label at all), note lines under
+the table (no institution, programme or count) and, when restricted to one institution,
+other institutions' rows. Zero counts are no students, not skipped rows.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ _PHASE_CYCLES = {
     "doctoraal": "master",
     "associate degree": "short_cycle",
 }
-_TOTAL = re.compile(r"^(eind|sub|grand\s*)?tota(a)?l\b", re.IGNORECASE)
+# "Totaal", "Eindtotaal", "Subtotaal", "Totaal generaal", "Landelijk totaal", "Totalen",
+# "Totaal Universiteit Leiden", "Total"; not "Totale ..." (a word, not a total).
+_TOTAL = re.compile(r"^((eind|sub|grand|landelijk|generaal)\s*)?tota(a)?l(en)?\b", re.IGNORECASE)
 _COUNT = re.compile(r"^\d+(\.0+)?$")
 
 
@@ -143,13 +146,20 @@ class DuoFormat:
 
         brin = frame[brin_column].str.upper()
         labels = [c for c in frame.columns if c != ROW and c not in counts]
-        # A total or subtotal row: a "Totaal" label where the institution or the programme
-        # should be, or counts under no label at all (a bare sum line under the table).
-        is_total = brin.eq("") | brin.str.match(_TOTAL) | frame[code_column].eq("")
-        is_total &= frame[labels].apply(lambda column: column.str.match(_TOTAL)).any(axis=1)
+        # A total or subtotal row, wherever it stands (first line, between the rows of an
+        # institution or a programme, last line): a "Totaal" label in any label column
+        # (the institution, the programme, the phase, the study mode ...; DUO's first-year
+        # file puts its grand total's label in a middle column), or counts under no label
+        # at all (a bare sum line under the table). Its counts are sums of other rows.
+        is_total = frame[labels].apply(lambda column: column.str.match(_TOTAL)).any(axis=1)
         is_total |= frame[labels].eq("").all(axis=1)
         add_skipped(conversion, "total row", is_total.sum())
-        keep = ~is_total
+        # A line with neither institution, programme nor any count: a note under the table
+        # ("Bron: DUO", a date). Counted, never silent.
+        no_counts = frame[list(counts)].eq("").all(axis=1) if counts else is_total
+        is_note = ~is_total & brin.eq("") & frame[code_column].eq("") & no_counts
+        add_skipped(conversion, "note line (no institution, programme or count)", is_note.sum())
+        keep = ~is_total & ~is_note
 
         no_brin = keep & brin.eq("")
         reject(no_brin, brin_column, "a BRIN code (e.g. 21PB)")
