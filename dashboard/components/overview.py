@@ -224,29 +224,36 @@ def overview_sections(
     context: query.QueryContext,
     targets: list[Target],
 ) -> list:
-    """A section per theme with the cards of its KPIs that have a target."""
+    """A section per theme with the cards of its KPIs that have a target. On a narrower
+    selection (faculties, programmes, cycles), a KPI without a value for it (a PhD share
+    for a bachelor's programme) gets no card of its own: one line names them instead of a
+    row of "no value" cards."""
     years = query.data_years(cursor)
     search = to_query(state)
     targeted = {t.kpi_id for t in targets}
+    narrowed = bool(state.faculties or state.programmes or state.cycles)
     sections = []
     for theme, title in THEMES.items():
         kpis = [kpi for kpi in KPIS if kpi.theme == theme and kpi.id in targeted]
         if not kpis:
             continue
+        data = [card_data(cursor, kpi, state, context, targets, years) for kpi in kpis]
+        without_value = [d.kpi.name for d in data if narrowed and d.value is None]
         cards = [
-            dbc.Col(
-                kpi_card(card_data(cursor, kpi, state, context, targets, years), search),
-                md=6,
-                xl=4,
-                class_name="mb-3",
-            )
-            for kpi in kpis
+            dbc.Col(kpi_card(d, search), md=6, xl=4, class_name="mb-3")
+            for d in data
+            if not (narrowed and d.value is None)
         ]
         heading_id = f"overview-theme-{theme}"
-        sections.append(
-            html.Section(
-                [html.H2(title, className="h4", id=heading_id), dbc.Row(cards)],
-                **{"aria-labelledby": heading_id},
+        children = [html.H2(title, className="h4", id=heading_id), dbc.Row(cards)]
+        if without_value:
+            children.append(
+                html.P(
+                    _("No value for this selection: {names}.").format(
+                        names=", ".join(without_value)
+                    ),
+                    className="small text-body-secondary",
+                )
             )
-        )
+        sections.append(html.Section(children, **{"aria-labelledby": heading_id}))
     return sections
