@@ -22,6 +22,7 @@ from etl.entities import (
     UNKNOWN_NATIONALITY,
     Entity,
 )
+from etl.progress import progress
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -176,9 +177,13 @@ def declared_checks() -> list[Check]:
 def run_checks(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Run every declared check; return the failing ones as quality findings."""
     rows = []
-    for check in declared_checks():
-        failing = check.run(connection)
-        if failing:
+    checks = declared_checks()
+    with progress("Checking", len(checks), "check(s)") as step:
+        for check in checks:
+            failing = check.run(connection)
+            step.advance(item=check.name)
+            if not failing:
+                continue
             rows.append(
                 {
                     "check_name": check.name,

@@ -1,14 +1,18 @@
-"""The ``intl-kpi`` command line: build the demo, load files, show what is published, write
-input templates (and, from the KPI engine, compute the KPI table)."""
+"""The ``intl-kpi`` command line: build the demo, load files, show what is published, list and
+roll back published versions, write input templates (and, from the KPI engine, compute the
+KPI table). Results go to stdout; progress and log lines go to stderr through ``logging``
+(``-q`` warnings only, ``-v`` debug)."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
 
 import click
 
+from etl.progress import configure_logging
 from etl.settings import Settings
 from etl.users_cli import users
 
@@ -28,9 +32,15 @@ database_option = click.option(
 )
 
 
+logger = logging.getLogger("etl.cli")
+
+
 @click.group()
-def main() -> None:
+@click.option("-v", "--verbose", count=True, help="More log lines (-v: debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")
+def main(verbose: int, quiet: bool) -> None:
     """Internationalisation KPIs: load data into DuckDB, inspect it, compute KPIs."""
+    configure_logging(-1 if quiet else verbose)
 
 
 def _print_load(result, seconds: float) -> None:  # noqa: ANN001 (LoadResult, imported lazily)
@@ -75,6 +85,13 @@ def _run_load(settings: Settings, paths: list[Path], **options: object) -> None:
     _print_load(result, time.perf_counter() - started)
 
 
+SCOPE_HELP = (
+    "What the files cover, i.e. which earlier rows of their years they replace: the faculties "
+    "in the files (faculty, the default), only their programmes (programme), or every row of "
+    "their years (university)."
+)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option(
@@ -93,21 +110,42 @@ def _run_load(settings: Settings, paths: list[Path], **options: object) -> None:
     default=None,
     help="Load only this institution's rows from institution-wide files (BRIN, e.g. 21PB).",
 )
+@click.option(
+    "--scope",
+    type=click.Choice(["faculty", "programme", "university"]),
+    default="faculty",
+    show_default=True,
+    help=SCOPE_HELP,
+)
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Publish even when a year's headcount drops by more than INTL_KPI_SHRINK_LIMIT percent.",
+)
 @database_option
 def load(
     paths: tuple[Path, ...],
     allow_rejects: bool,
     format_name: str | None,
     institution: str | None,
+    scope: str,
+    allow_shrink: bool,
     database: Path | None,
 ) -> None:
-    """Load input files (CSV, XLSX, Parquet; a folder loads every file in it)."""
+    """Load input files (CSV, XLSX, Parquet; a folder loads every file in it).
+
+    A file replaces the earlier rows of the years and faculties it covers (see --scope).
+    Before publishing, the change per table and year is shown; a drop of more than
+    INTL_KPI_SHRINK_LIMIT percent of a year's headcount is refused unless --allow-shrink.
+    """
     _run_load(
         _settings(database),
         list(paths),
         allow_rejects=allow_rejects,
         format_name=format_name,
         institution=institution,
+        scope=scope,
+        allow_shrink=allow_shrink,
     )
 
 
@@ -156,6 +194,7 @@ def demo(
             )
             sys.exit(2)
     started = time.perf_counter()
+    logger.info("Generating the demo university (scale %g, seed %d) in %s ...", scale, seed, output)
     paths = generate_demo(output, scale=scale, seed=seed)
     click.echo(f"Generated {len(paths)} files in {output} ({time.perf_counter() - started:.1f} s)")
     _run_load(settings, paths, demo=True, fresh=True)
@@ -212,6 +251,65 @@ def status(database: Path | None) -> None:
         click.echo("  none")
     for row in published.findings.itertuples():
         click.echo(f"  [{row.severity}] {row.check_name}: {row.failing_rows:,} — {row.description}")
+
+
+@main.command()
+@database_option
+def history(database: Path | None) -> None:
+    """List the kept published versions (newest first) with their files and row counts."""
+    from etl.status import read_history
+
+    settings = _settings(database)
+    kept = read_history(Path(settings.database))
+    if not kept:
+        click.echo(
+            f"No kept versions of {settings.database} (INTL_KPI_VERSIONS_KEPT="
+            f"{settings.versions_kept}).",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Kept versions of {settings.database} (newest first):")
+    for version in kept:
+        marker = "*" if version.is_published else " "
+        click.echo(
+            f"{marker} version {version.version}, published {version.published_at} UTC, "
+            f"{version.size_bytes / 1e6:.1f} MB" + ("  <- published now" if marker == "*" else "")
+        )
+        files = ", ".join(
+            f"{row.file_name} ({row.rows_accepted:,} rows)" for row in version.files.itertuples()
+        )
+        click.echo(f"    files: {files or 'none'}")
+        counts = ", ".join(
+            f"{row.table} {row.rows:,}"
+            + (
+                ""
+                if row.headcount is None or row.headcount != row.headcount
+                else f" ({int(row.headcount):,})"
+            )
+            for row in version.table_counts.itertuples()
+            if row.rows
+        )
+        click.echo(f"    rows (headcount): {counts or 'none'}")
+
+
+@main.command()
+@click.argument("version", type=int, required=False)
+@database_option
+def rollback(version: int | None, database: Path | None) -> None:
+    """Republish a kept VERSION atomically (default: the one before the published one)."""
+    from etl.store import LoadBusy, NoSuchVersion
+    from etl.store import rollback as republish
+
+    settings = _settings(database)
+    try:
+        published = republish(Path(settings.database), settings.lock_timeout, version)
+    except NoSuchVersion as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    except LoadBusy as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(3)
+    click.echo(f"Published version {published} again ({settings.database}).")
 
 
 @main.command()

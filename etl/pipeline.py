@@ -4,14 +4,20 @@ rows -> validate -> replace the affected rows in a new snapshot -> check -> publ
 By default a load with any rejected value publishes nothing, writes a rejects report
 (``<file>.rejects.csv``) next to each input file and raises :class:`LoadFailed`; with
 ``allow_rejects`` the valid rows are published and the rejects are recorded in the load
-history. Re-loading a corrected file replaces, per entity, the rows of the academic years
-(or keys) the file holds instead of adding to them.
+history. A file replaces only what it covers (see ``etl/scope.py``): per entity, the rows of
+its academic years and its faculties (or programmes, or the whole university with
+``scope="university"``), or of its keys for entities without a year; every other row is
+left byte-identical. Before publishing, the change per entity and year is logged, and a
+change that drops more than ``Settings.shrink_limit`` percent of a year's headcount is
+refused unless ``allow_shrink`` is given. Each published version is kept
+(``Settings.versions_kept``) for ``intl-kpi history`` and ``intl-kpi rollback``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,14 +29,18 @@ from etl.checks import run_checks
 from etl.entities import ENTITIES, Entity
 from etl.formats import UnknownFormat, detect_format
 from etl.formats.base import Conversion, LoadOptions
+from etl.progress import progress
 from etl.readers import SUPPORTED_SUFFIXES, ReadError, read_table
 from etl.report import REJECT_COLUMNS, FileReport
 from etl.schema import SCHEMA_VERSION
+from etl.scope import CHANGE_COLUMNS, DEFAULT_SCOPE, change, counts, describe, replace_rows, shrinks
 from etl.settings import Settings
-from etl.store import load_lock, new_snapshot
+from etl.store import load_lock, new_snapshot, snapshot_versions
 from etl.validate import Validated, ValidationContext, empty_rejects, to_database_frame, validate
 
 REPORT_SUFFIX = ".rejects.csv"
+
+logger = logging.getLogger(__name__)
 
 
 class LoadFailed(RuntimeError):
@@ -52,6 +62,8 @@ class LoadResult:
     report_paths: list[Path] = field(default_factory=list)
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
     entity_rows: dict[str, int] = field(default_factory=dict)
+    # Rows and headcount before -> after per entity, year and group (etl.scope.CHANGE_COLUMNS)
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
 
 
 def sha256_of(path: Path) -> str:
@@ -142,31 +154,6 @@ def _context_from(connection: duckdb.DuckDBPyConnection) -> ValidationContext:
     return ValidationContext(programmes=programmes, networks=networks)
 
 
-def _replace_rows(
-    connection: duckdb.DuckDBPyConnection, entity: Entity, incoming: pd.DataFrame, load_id: int
-) -> None:
-    """Delete the rows the incoming rows replace, then insert them."""
-    connection.register("incoming", incoming)
-    try:
-        if entity.year_column is not None:
-            scope = [entity.year_column, *entity.replace_partition]
-        else:
-            scope = list(entity.key)
-        # Identifiers come from etl/entities.py only; values stay in DuckDB.
-        matches = " and ".join(f"{entity.name}.{c} is not distinct from n.{c}" for c in scope)
-        connection.execute(
-            f"delete from {entity.name} using (select distinct {', '.join(scope)} "
-            f"from incoming) as n where {matches}"
-        )
-        columns = ", ".join(entity.column_names)
-        connection.execute(
-            f"insert into {entity.name} ({columns}, _load_id) select {columns}, ? from incoming",
-            [load_id],
-        )
-    finally:
-        connection.unregister("incoming")
-
-
 def _write_reports(
     prepared: list[_PreparedFile], rejects: pd.DataFrame, fallback: Path
 ) -> list[Path]:
@@ -230,10 +217,16 @@ def _record_history(
 
 
 def _write_meta(
-    connection: duckdb.DuckDBPyConnection, settings: Settings, loaded_at: dt.datetime, demo: bool
+    connection: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    loaded_at: dt.datetime,
+    demo: bool,
+    kept_versions: list[int] = (),  # type: ignore[assignment]
 ) -> int:
     meta = dict(connection.execute("select key, value from meta").fetchall())
-    version = int(meta.get("data_version", 0)) + 1
+    # After a rollback the published version is older than the kept ones: a version number
+    # is never given to two different contents (the dashboard caches per version).
+    version = max([int(meta.get("data_version", 0)), *kept_versions]) + 1
     values = {
         "data_version": str(version),
         "published_at": loaded_at.isoformat(timespec="seconds"),
@@ -256,6 +249,8 @@ def load_files(
     institution: str | None = None,
     demo: bool = False,
     fresh: bool = False,
+    scope: str = DEFAULT_SCOPE,
+    allow_shrink: bool = False,
 ) -> LoadResult:
     """Load ``paths`` (files or folders) and publish a new snapshot; see the module doc."""
     files = expand_paths(paths)
@@ -266,17 +261,28 @@ def load_files(
     )
     database = Path(settings.database)
     with load_lock(database, settings.lock_timeout):
-        prepared = [_prepare(path, options, format_name) for path in files]
-        with new_snapshot(database, fresh=fresh) as connection:
+        prepared = []
+        with progress("Reading", len(files), "file(s)") as step:
+            for path in files:
+                prepared.append(_prepare(path, options, format_name))
+                step.advance(item=path.name)
+        with new_snapshot(
+            database, fresh=fresh, keep_versions=settings.versions_kept
+        ) as connection:
             context = _context_from(connection)
             validated: dict[str, list[tuple[_PreparedFile, Validated]]] = {}
             reject_parts = [item.file_rejects for item in prepared if not item.file_rejects.empty]
-            for entity in ENTITIES:
-                for item in prepared:
-                    frame = item.conversion.frames.get(entity.name)
-                    if frame is None:
-                        continue
+            work = [
+                (entity, item)
+                for entity in ENTITIES
+                for item in prepared
+                if entity.name in item.conversion.frames
+            ]
+            with progress("Validating", len(work), "file part(s)") as step:
+                for entity, item in work:
+                    frame = item.conversion.frames[entity.name]
                     result = validate(entity, frame, item.path.name, context)
+                    step.advance(item=f"{item.path.name}: {entity.name}")
                     validated.setdefault(entity.name, []).append((item, result))
                     if not result.rejects.empty:
                         reject_parts.append(result.rejects)
@@ -309,15 +315,29 @@ def load_files(
             load_id = connection.execute(
                 "select coalesce(max(load_id), 0) + 1 from load_history"
             ).fetchall()[0][0]
-            for entity in ENTITIES:
-                parts = [to_database_frame(v) for _, v in validated.get(entity.name, [])]
-                parts = [part for part in parts if not part.empty]
-                if parts:
-                    incoming = pd.concat(parts, ignore_index=True)
-                    _replace_rows(connection, entity, incoming, load_id)
-                    result.entity_rows[entity.name] = len(incoming)
+            written = [entity for entity in ENTITIES if validated.get(entity.name)]
+            change_parts = []
+            with progress("Writing", len(written), "table(s)") as step:
+                for entity in written:
+                    parts = [to_database_frame(v) for _, v in validated[entity.name]]
+                    parts = [part for part in parts if not part.empty]
+                    if parts:
+                        incoming = pd.concat(parts, ignore_index=True)
+                        change_parts.append(
+                            _replace_and_compare(connection, entity, incoming, load_id, scope)
+                        )
+                        result.entity_rows[entity.name] = len(incoming)
+                    step.advance(item=entity.name)
+            if change_parts:
+                result.changes = pd.concat(change_parts, ignore_index=True)
+            _log_changes(result.changes, fresh)
+            refused = shrinks(result.changes, settings.shrink_limit)
+            if not refused.empty and not allow_shrink:
+                raise LoadFailed(_shrink_message(refused, settings.shrink_limit), result)
             _record_history(connection, load_id, loaded_at, prepared, rejects)
-            result.data_version = _write_meta(connection, settings, loaded_at, demo)
+            result.data_version = _write_meta(
+                connection, settings, loaded_at, demo, snapshot_versions(database)
+            )
             findings = run_checks(connection)
             connection.execute("delete from quality_findings")
             if not findings.empty:
@@ -335,8 +355,51 @@ def load_files(
                     ),
                     result,
                 )
+            logger.info("Publishing data version %s", result.data_version)
         result.published = True
         return result
+
+
+def _replace_and_compare(
+    connection: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    incoming: pd.DataFrame,
+    load_id: int,
+    scope: str,
+) -> pd.DataFrame:
+    """Replace what ``incoming`` covers; return rows and headcount before -> after."""
+    years = None
+    if entity.year_column is not None:
+        years = sorted(int(year) for year in incoming[entity.year_column].dropna().unique())
+    before = counts(connection, entity, years)
+    connection.register("incoming", incoming)
+    try:
+        replace_rows(connection, entity, "incoming", load_id, scope)
+    finally:
+        connection.unregister("incoming")
+    return change(entity, before, counts(connection, entity, years))
+
+
+def _log_changes(changes: pd.DataFrame, fresh: bool) -> None:
+    """The change per entity and year, logged before publishing (a new database: debug)."""
+    if changes.empty:
+        return
+    level = logging.DEBUG if fresh else logging.INFO
+    if fresh:
+        logger.info("New database: %d entity-year(s) written (-v lists them).", len(changes))
+    logger.log(level, "Change per table and year (rows, headcount before -> after):")
+    for row in changes.itertuples():
+        logger.log(level, "  %s", describe(row))
+
+
+def _shrink_message(refused: pd.DataFrame, limit: float) -> str:
+    lines = [f"  - {describe(row)}" for row in refused.itertuples()]
+    return (
+        f"the load drops more than {limit:g}% of a year's headcount; nothing was published:\n"
+        + "\n".join(lines)
+        + "\nCheck that the files are complete (a file replaces the years and faculties it "
+        "covers, see --scope), or use --allow-shrink if the drop is right."
+    )
 
 
 def _summarise(

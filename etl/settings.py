@@ -32,6 +32,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _percentage(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 100:
+        raise ValueError(f"expected a percentage between 0 and 100, got {text!r}")
+    return value
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = text.strip().lower()
@@ -110,6 +117,22 @@ SETTINGS: tuple[Setting, ...] = (
         "INTL_KPI_LOCK_TIMEOUT",
         "600",
         "Seconds a load waits for another running load before it gives up.",
+        _positive_int,
+    ),
+    Setting(
+        "shrink_limit",
+        "INTL_KPI_SHRINK_LIMIT",
+        "20",
+        "A load that drops more than this percentage of any year's headcount of a table is "
+        "refused (nothing is published) unless it is given --allow-shrink.",
+        _percentage,
+    ),
+    Setting(
+        "versions_kept",
+        "INTL_KPI_VERSIONS_KEPT",
+        "5",
+        "How many published versions are kept beside the database for `intl-kpi history` and "
+        "`intl-kpi rollback` (0 = none).",
         _positive_int,
     ),
     Setting(
@@ -201,6 +224,8 @@ class Settings:
     provisional_years: int
     targets_file: Path
     lock_timeout: int
+    shrink_limit: float
+    versions_kept: int
     host: str
     port: int
     sign_in: str

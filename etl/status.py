@@ -1,9 +1,10 @@
 """What is published: the one reading of the load metadata shared by ``intl-kpi status`` and
-the dashboard's Data page."""
+the dashboard's Data page, and the kept versions listed by ``intl-kpi history``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -80,3 +81,56 @@ def read_status(cursor: duckdb.DuckDBPyConnection) -> PublishedStatus:
         findings=findings,
         enrolment_by_year=enrolment_by_year,
     )
+
+
+@dataclass(frozen=True)
+class KeptVersion:
+    """One kept published version (see ``etl/store.py``): what ``intl-kpi history`` lists."""
+
+    version: int
+    path: Path
+    published_at: str
+    is_published: bool  # the version readers see now
+    size_bytes: int
+    # the files of the load that made this version (file_name, rows_accepted, sha256)
+    files: pd.DataFrame
+    # table, rows, headcount
+    table_counts: pd.DataFrame
+
+
+def read_history(database: Path) -> list[KeptVersion]:
+    """The kept versions of ``database``, newest first."""
+    from etl.store import snapshot_path, snapshot_versions
+
+    published: tuple[str, str] | None = None
+    if database.exists():
+        connection = duckdb.connect(str(database), read_only=True)
+        try:
+            meta = dict(connection.execute("select key, value from meta").fetchall())
+        finally:
+            connection.close()
+        published = (meta.get("data_version", ""), meta.get("published_at", ""))
+    kept = []
+    for version in reversed(snapshot_versions(database)):
+        path = snapshot_path(database, version)
+        connection = duckdb.connect(str(path), read_only=True)
+        try:
+            status = read_status(connection)
+        finally:
+            connection.close()
+        last_load = status.loads["load_id"].max() if not status.loads.empty else None
+        files = status.loads[status.loads["load_id"] == last_load][
+            ["file_name", "rows_accepted", "sha256"]
+        ].reset_index(drop=True)
+        kept.append(
+            KeptVersion(
+                version=version,
+                path=path,
+                published_at=status.published_at,
+                is_published=published == (str(status.data_version), status.published_at),
+                size_bytes=path.stat().st_size,
+                files=files,
+                table_counts=status.table_counts,
+            )
+        )
+    return kept

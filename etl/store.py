@@ -7,12 +7,19 @@ fsyncs it and ``os.replace``-s it over the published file. Readers that have the
 open keep reading the old snapshot. A load that fails or is killed at any point leaves the
 published file byte-for-byte unchanged; its temporary file is removed, or, after a kill,
 by the next load.
+
+Each published version is also kept in ``<database>.versions/v<N>.duckdb`` (the last
+``keep_versions``; a hard link to the published file, so keeping it costs no copy, or a
+copy where the file system has no hard links). :func:`rollback` republishes a kept version
+the same way a load publishes: copy to a temporary file, fsync, ``os.replace``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -24,6 +31,10 @@ from filelock import FileLock, Timeout
 from etl.schema import create_schema
 
 TEMP_MARKER = ".tmp-"
+VERSIONS_SUFFIX = ".versions"
+_VERSION_FILE = re.compile(r"^v(\d+)\.duckdb$")
+
+logger = logging.getLogger(__name__)
 
 
 class LoadBusy(RuntimeError):
@@ -65,12 +76,60 @@ def load_lock(database: Path, timeout: float) -> Iterator[None]:
         lock.release()
 
 
+def versions_folder(database: Path) -> Path:
+    return database.with_name(database.name + VERSIONS_SUFFIX)
+
+
+def snapshot_path(database: Path, version: int) -> Path:
+    return versions_folder(database) / f"v{version}.duckdb"
+
+
+def snapshot_versions(database: Path) -> list[int]:
+    """The kept versions, oldest first."""
+    folder = versions_folder(database)
+    if not folder.is_dir():
+        return []
+    found = (_VERSION_FILE.match(path.name) for path in folder.iterdir())
+    return sorted(int(match[1]) for match in found if match)
+
+
+def _published_version(connection: duckdb.DuckDBPyConnection) -> int:
+    rows = connection.execute("select value from meta where key = 'data_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def _keep_version(database: Path, version: int, keep_versions: int) -> None:
+    """Keep the just-published file as version ``version``; drop versions beyond the last
+    ``keep_versions``. Called under the load lock, right after the publish."""
+    if keep_versions <= 0 or version <= 0:
+        return
+    folder = versions_folder(database)
+    folder.mkdir(exist_ok=True)
+    target = snapshot_path(database, version)
+    partial = folder / f".{target.name}{TEMP_MARKER}{uuid.uuid4().hex}"
+    try:
+        try:
+            os.link(database, partial)
+        except OSError:
+            shutil.copyfile(database, partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    for old in snapshot_versions(database)[:-keep_versions]:
+        snapshot_path(database, old).unlink(missing_ok=True)
+    for leftover in folder.glob(f".*{TEMP_MARKER}*"):
+        leftover.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
-def new_snapshot(database: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def new_snapshot(
+    database: Path, fresh: bool = False, keep_versions: int = 0
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable copy of the published database, published when the block succeeds.
 
     Must be used while holding :func:`load_lock`. ``fresh`` starts from an empty database
     instead of a copy of the published one (the demo builds a whole new database).
+    ``keep_versions`` > 0 keeps the published file as a version (see the module doc).
     """
     # Leftovers of killed loads: safe to delete, we hold the lock.
     for leftover in _temp_files(database):
@@ -84,11 +143,60 @@ def new_snapshot(database: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBP
             create_schema(connection)
             yield connection
             connection.execute("checkpoint")
+            version = _published_version(connection)
         finally:
             connection.close()
         _fsync(temp)
         os.replace(temp, database)
         _fsync(database.parent)
+        try:
+            _keep_version(database, version, keep_versions)
+        except OSError as error:
+            # Published already: a version that could not be kept is worth a warning only.
+            logger.warning("version %d was published but could not be kept: %s", version, error)
     finally:
         temp.unlink(missing_ok=True)
         Path(str(temp) + ".wal").unlink(missing_ok=True)
+
+
+class NoSuchVersion(LookupError):
+    """The requested version is not kept (or there is nothing to roll back to)."""
+
+
+def rollback(database: Path, lock_timeout: float, version: int | None = None) -> int:
+    """Republish kept ``version`` (default: the newest kept version older than the published
+    one) atomically; return the version now published."""
+    with load_lock(database, lock_timeout):
+        kept = snapshot_versions(database)
+        current = None
+        if database.exists():
+            connection = duckdb.connect(str(database), read_only=True)
+            try:
+                current = _published_version(connection)
+            finally:
+                connection.close()
+        if version is None:
+            older = [
+                kept_version for kept_version in kept if current is None or kept_version < current
+            ]
+            if not older:
+                raise NoSuchVersion(
+                    f"no kept version older than the published version {current}; kept: "
+                    + (", ".join(map(str, kept)) or "none")
+                )
+            version = older[-1]
+        if version not in kept:
+            raise NoSuchVersion(
+                f"version {version} is not kept; kept: " + (", ".join(map(str, kept)) or "none")
+            )
+        source = snapshot_path(database, version)
+        temp = database.with_name(f".{database.name}{TEMP_MARKER}{os.getpid()}-{uuid.uuid4().hex}")
+        try:
+            shutil.copyfile(source, temp)
+            _fsync(temp)
+            os.replace(temp, database)
+            _fsync(database.parent)
+        finally:
+            temp.unlink(missing_ok=True)
+        logger.info("Republished version %d (was %s)", version, current)
+        return version

@@ -770,10 +770,13 @@ def _sql_for(q: _Sql, by: str | None) -> str:
 
 
 def data_years(cursor: duckdb.DuckDBPyConnection) -> list[int]:
-    """The academic years the dashboard covers, ascending: years with students, graduates
-    or staff. Mobility and network records reach further back or ahead (stays before a
-    cohort's first counted year), but a year without its population has no denominators,
-    so those years count only when no population is loaded at all."""
+    """The academic years the dashboard and ``intl-kpi kpis`` cover by default, ascending:
+    years with students, graduates or staff. Mobility and network records reach further
+    back or ahead (stays before a cohort's first counted year), but a year without its
+    population has no denominators, so when any population is loaded only its years count.
+    Without one (mobility-only, network-only or agreements-only data), every loaded table
+    gives its years: mobility, network activities, and the academic years in which
+    agreements and projects start."""
     rows = cursor.execute(
         """
         select academic_year from enrolments
@@ -787,6 +790,9 @@ def data_years(cursor: duckdb.DuckDBPyConnection) -> list[int]:
             """
             select academic_year from mobility
             union select academic_year from network_activities
+            union select start_year from agreements
+            -- a project starting in September 2020 or later starts in academic year 2020
+            union select year(start_date) - (month(start_date) < 9)::integer from projects
             order by 1
             """
         ).fetchall()

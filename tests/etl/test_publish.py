@@ -130,6 +130,13 @@ def test_a_corrected_file_replaces_that_years_rows_only(settings, published, wri
     load_files([later], settings)
     corrected = write_csv("enrolments_2019.csv", [header, ["2019", "99", "50002", "NL"]])
     load_files([corrected], settings)
+    # The corrected file covers Science (programme 50002) only: Science's 2019 rows (15 + 1)
+    # become 99, Humanities' 2 and Law's 3 students of 2019 and the 2020 rows stay.
+    assert query(
+        published, "select academic_year, sum(headcount) from enrolments group by 1 order by 1"
+    ) == [(2019, 104), (2020, 40)]
+    university = write_csv("enrolments_all.csv", [header, ["2019", "99", "50002", "NL"]])
+    load_files([university], settings, scope="university")
     assert query(
         published, "select academic_year, sum(headcount) from enrolments group by 1 order by 1"
     ) == [(2019, 99), (2020, 40)]

@@ -1,0 +1,90 @@
+"""Progress and log lines: ``logging`` with -q/-v on the command line, plain lines when the
+output is not a terminal, a progress bar when it is."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from etl.cli import main
+from etl.progress import configure_logging, progress
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "canonical"
+
+
+def _load(tmp_path: Path, *options: str):
+    database = tmp_path / "kpi.duckdb"
+    return CliRunner().invoke(main, [*options, "load", str(FIXTURES), "--database", str(database)])
+
+
+def test_a_load_logs_each_step(tmp_path):
+    result = _load(tmp_path)
+    assert result.exit_code == 0, result.output
+    for line in (
+        "Reading: 10 file(s) ...",
+        "Validating: 10 file part(s) ...",
+        "Writing: 10 table(s) ...",
+        "Checking: ",
+        "Change per table and year (rows, headcount before -> after):",
+        "  enrolments 2019-20 enrolled: rows 0 -> 8, headcount 0 -> 21",
+        "  staff 2019: rows 0 -> 3, headcount 0 -> 27",
+        "Publishing data version 1",
+    ):
+        assert line in result.output, line
+    # The per-file results are the command's output, not log lines: -q keeps them.
+    assert "Published data version 1" in result.output
+
+
+def test_quiet_shows_only_results_and_verbose_adds_debug_lines(tmp_path):
+    quiet = _load(tmp_path, "-q")
+    assert quiet.exit_code == 0, quiet.output
+    assert "Reading" not in quiet.output and "Change per table" not in quiet.output
+    assert "Published data version 1" in quiet.output
+
+    verbose = _load(tmp_path, "-v")
+    assert verbose.exit_code == 0, verbose.output
+    # Debug lines carry time, level and logger; quick steps say when they ended.
+    assert " DEBUG etl.progress: Reading: 10 file(s) done in " in verbose.output
+    assert " INFO etl.pipeline: Publishing data version 2" in verbose.output
+
+
+def test_plain_lines_report_a_slow_step_as_it_goes(capsys):
+    configure_logging(0)
+    try:
+        with progress("Reading", 3, "file(s)", interval=0.05) as step:
+            for name in ("a.csv", "b.csv", "c.csv"):
+                time.sleep(0.06)
+                step.advance(item=name)
+    finally:
+        logging.getLogger("etl").handlers.clear()
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "Reading: 3 file(s) ..."
+    assert lines[1].startswith("Reading: 1/3 (a.csv), ")
+    assert lines[2].startswith("Reading: 2/3 (b.csv), ")
+    assert lines[3].startswith("Reading: 3 file(s) done in ")
+    assert len(lines) == 4
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar(monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    configure_logging(0)
+    try:
+        with progress("Writing", 2, "table(s)") as step:
+            step.advance(item="enrolments")
+            step.advance(item="staff")
+    finally:
+        logging.getLogger("etl").handlers.clear()
+    shown = terminal.getvalue()
+    assert "1/2  enrolments" in shown and "2/2  staff" in shown
+    assert "table(s) ..." not in shown  # the bar replaces the plain lines
