@@ -2,9 +2,11 @@
 
 Names and codes come from ``pycountry`` (ISO 3166-1, with its Dutch translations); region
 memberships (EU, EEA, UN region, continent) from the data table that ``country_converter``
-ships. Only the policy groupings that no library carries (the EU's neighbourhood policy
-countries, the Central and Eastern Europe grouping of the Erasmus Policy Statement) are
-spelled out here, with their source.
+ships (its EU and EEA columns are today's membership; membership by academic year comes
+from ``etl/reference/eu_membership.csv``, see ``etl/membership.py``). The policy groupings
+that no library carries (the EU's neighbourhood policy countries, the Central and Eastern
+Europe grouping of the Erasmus Policy Statement) are reference data with their sources in
+``etl/reference/policy_regions.csv``.
 
 Nationalities as Dutch student and HR systems write them (the adjective "Nederlandse", or
 the 4-digit code of the BRP nationality table, "0001") come from the national table itself,
@@ -29,12 +31,10 @@ EC_CODE_ALIASES = {"UK": "GB", "EL": "GR"}
 # Not in ISO 3166-1 but used by the EC and by Dutch registrations.
 EXTRA_COUNTRIES = {"XK": ("Kosovo", "XKX")}
 
-# European Neighbourhood Policy partner countries (EEAS, "European Neighbourhood Policy").
-NEIGHBOURHOOD_EAST = ("AM", "AZ", "BY", "GE", "MD", "UA")
-NEIGHBOURHOOD_SOUTH = ("DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "TN")
-# Central and Eastern Europe: the UN's "Eastern Europe" region plus the Baltic states and the
-# Western Balkans and Slovenia/Croatia, which the UN files under Northern/Southern Europe.
-CEE_OUTSIDE_UN_EASTERN_EUROPE = ("EE", "LV", "LT", "SI", "HR", "BA", "RS", "ME", "MK", "AL", "XK")
+# The policy groupings no library carries (European Neighbourhood Policy countries; Central
+# and Eastern Europe beyond the UN's "Eastern Europe" region) are reference data with their
+# sources: etl/reference/policy_regions.csv.
+POLICY_REGIONS_FILE = "policy_regions.csv"
 
 
 def _fold(text: str) -> str:
@@ -225,6 +225,16 @@ def country_name(alpha2: str) -> str:
 
 
 @cache
+def policy_regions() -> dict[str, frozenset[str]]:
+    """Region name (``cee``, ``neighbourhood``) -> ISO alpha-2 codes, from the reference file
+    (``cee`` lists only the countries outside the UN's Eastern Europe region)."""
+    source = importlib.resources.files("etl") / "reference" / POLICY_REGIONS_FILE
+    with source.open(encoding="utf-8") as handle:
+        table = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    return {region: frozenset(rows["iso2"]) for region, rows in table.groupby("region", sort=True)}
+
+
+@cache
 def country_table() -> pd.DataFrame:
     """One row per country: codes, name and the region memberships the KPIs break down by.
 
@@ -232,6 +242,7 @@ def country_table() -> pd.DataFrame:
     ``cee``, ``neighbourhood``.
     """
     rows = []
+    regions = policy_regions()
     for record in _converter_data().itertuples(index=False):
         iso2 = record.iso2
         un_region = record.UNregion
@@ -244,8 +255,8 @@ def country_table() -> pd.DataFrame:
                 "un_region": un_region,
                 "eu": record.EU27 not in ("", "0"),
                 "eea": record.EEA not in ("", "0"),
-                "cee": un_region == "Eastern Europe" or iso2 in CEE_OUTSIDE_UN_EASTERN_EUROPE,
-                "neighbourhood": iso2 in NEIGHBOURHOOD_EAST + NEIGHBOURHOOD_SOUTH,
+                "cee": un_region == "Eastern Europe" or iso2 in regions["cee"],
+                "neighbourhood": iso2 in regions["neighbourhood"],
             }
         )
     table = pd.DataFrame(rows).drop_duplicates("iso2").sort_values("iso2")

@@ -35,7 +35,7 @@ from dashboard.kpis.status import (
 )
 from dashboard.kpis.table import STATUS, STATUS_LABEL, TARGETS, kpi_table, with_status
 from dashboard.kpis.targets import Target, read_targets
-from etl.countries import country_table
+from etl.countries import country_table, policy_regions
 from etl.membership import eea_in, membership_table
 from tests.kpis.conftest import NO_SUPPRESSION, cells, kpi, module_dataset
 
@@ -220,6 +220,15 @@ def test_membership_file_has_sources_and_no_overlaps():
     }
     assert eea_in("GB", 2019) and not eea_in("GB", 2020)
     assert not eea_in("HR", 2012) and eea_in("HR", 2013)
+
+
+def test_policy_regions_come_from_the_reference_file():
+    regions = policy_regions()
+    countries = country_table().set_index("iso2")
+    assert set(countries.index[countries["neighbourhood"]]) == set(regions["neighbourhood"])
+    # Central and Eastern Europe: the UN's Eastern Europe plus the file's countries.
+    assert countries.loc["EE", "cee"] and countries.loc["PL", "cee"]
+    assert not countries.loc["DE", "cee"]
 
 
 # --- 5. graduate mobility the Eurostat way ----------------------------------------------------
