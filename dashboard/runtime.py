@@ -129,3 +129,10 @@ def query_context(for_settings: Settings | None = None) -> QueryContext:
 def access():  # noqa: ANN201 (etl.users.Access | None)
     """Who is asking (``None`` outside a request: the CLI and direct calls in tests)."""
     return current_access(settings())
+
+
+def may(permission: str) -> bool:
+    """Whether the signed-in user's role has ``permission`` (``etl.users.PERMISSIONS``);
+    outside a request (the CLI, direct calls) everything is allowed."""
+    who = access()
+    return who is None or who.can(permission)

@@ -9,9 +9,12 @@ file keeps two ``intl-kpi users`` commands from losing each other's edits.
 
 Roles (what each may do is enforced by the dashboard's query layer and request guard):
 
-- ``board``: every KPI page, every faculty; chart downloads of the figures it sees.
+- ``board``: every KPI page, every faculty; CSV/Excel downloads of the charts it sees
+  (the same protected figures as the chart's table, so refusing them would protect
+  nothing); the Data page in full.
 - ``faculty_manager``: only the figures and programmes of one faculty, everywhere (charts,
-  tables, overview, downloads); KPIs without a faculty dimension show nothing.
+  tables, overview, downloads); KPIs without a faculty dimension show nothing; the Data
+  page shows definitions and targets only (its load details are university-wide).
 - ``analyst``: everything, including downloads and the Data page's load details.
 - ``admin``: user management; no KPI figures (loads stay on the command line).
 """
@@ -41,7 +44,7 @@ DOWNLOAD = "download"
 DATA_DETAILS = "data_details"  # the Data page's load history, row counts, findings
 MANAGE_USERS = "manage_users"
 PERMISSIONS: dict[str, frozenset[str]] = {
-    BOARD: frozenset({DOWNLOAD}),
+    BOARD: frozenset({DOWNLOAD, DATA_DETAILS}),
     FACULTY_MANAGER: frozenset({DOWNLOAD}),
     ANALYST: frozenset({DOWNLOAD, DATA_DETAILS}),
     ADMIN: frozenset({MANAGE_USERS}),

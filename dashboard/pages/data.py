@@ -23,6 +23,7 @@ from dashboard.components.definitions import definitions_table, targets_table
 from dashboard.components.page import PageContext, page_layout
 from dashboard.i18n import _
 from etl.status import read_status
+from etl.users import DATA_DETAILS
 
 dash.register_page(
     __name__,
@@ -52,7 +53,7 @@ def content(page: PageContext) -> list[Component]:
             _("The data checks found nothing to report."), color="success", class_name="mb-0"
         )
     )
-    return [
+    sections = [
         dbc.Row(
             [
                 dbc.Col(
@@ -122,6 +123,11 @@ def content(page: PageContext) -> list[Component]:
             section_id="data-targets",
         ),
     ]
+    if not runtime.may(DATA_DETAILS):
+        # Loads, row counts, findings and headcounts are university-wide: a faculty
+        # manager's role sees the definitions and targets only.
+        return sections[-2:]
+    return sections
 
 
 def layout(**query: str | list[str]) -> Component:

@@ -487,3 +487,56 @@ def test_the_secret_key_is_generated_once_and_kept_private(tmp_path: Path):
     assert len(key) == 64 and web.secret_key(settings) == key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert web.secret_key(_settings(secret_key="from the setting")) == "from the setting"
+
+
+def test_gunicorn_on_all_addresses_refuses_to_start(tmp_path: Path):
+    """The README's shared-server command without sign-in: the workers refuse to boot."""
+    environment = {"PATH": "/usr/bin:/bin", "INTL_KPI_DATABASE": str(tmp_path / "x.duckdb")}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--workers", "1", "--bind", "0.0.0.0:0", "app:server"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Refusing to start" in result.stderr
+
+
+def _data_page_ids(server, user: str, store: UserStore) -> set[str]:
+    from flask_login import login_user
+
+    from dashboard.pages.data import layout
+
+    with server.test_request_context("/data"):
+        record = store.get(user)
+        login_user(web.SignedInUser(f"local|{user}|{record.password_changed_at}", record.access))
+        page = layout()
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "to_plotly_json"):
+            if isinstance(getattr(node, "id", None), str):
+                found.add(node.id)
+            walk(getattr(node, "children", None))
+
+    walk(page)
+    return found
+
+
+def test_the_data_page_details_are_not_for_a_faculty_manager(server, signed_in_mode):
+    analyst = _data_page_ids(server, "cat", signed_in_mode)
+    assert {ids.DATA_LOADS_GRID, ids.DATA_TABLES_GRID, "data-definitions-heading"} <= analyst
+    manager = _data_page_ids(server, "ann", signed_in_mode)
+    assert {"data-definitions-heading", "data-targets-heading"} <= manager
+    assert not {ids.DATA_LOADS_GRID, ids.DATA_TABLES_GRID, "data-facts-heading"} & manager
+    # The university-wide enrolment chart: no update for the manager, drawn for the board.
+    manager_client, board_client = server.test_client(), server.test_client()
+    sign_in(manager_client, "ann")
+    sign_in(board_client, "bob")
+    state = FilterState(2019, 2020).to_dict()
+    assert chart_request(manager_client, ids.DATA_ENROLMENT_CHART, state).status_code == 204
+    assert _rows(chart_request(board_client, ids.DATA_ENROLMENT_CHART, state))
+    body = download_body(ids.DATA_ENROLMENT_CHART, state)
+    assert manager_client.post("/_dash-update-component", json=body).status_code == 204

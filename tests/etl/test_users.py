@@ -87,7 +87,7 @@ def test_roles_map_to_scopes_and_permissions():
     assert role_scope(ADMIN, None) == ()
     assert role_scope("unknown", None) == ()
     store_user = {
-        BOARD: {DOWNLOAD},
+        BOARD: {DOWNLOAD, DATA_DETAILS},
         FACULTY_MANAGER: {DOWNLOAD},
         ANALYST: {DOWNLOAD, DATA_DETAILS},
         ADMIN: {MANAGE_USERS},
