@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import current_access, faculty_scope
 from dashboard.db import DatabaseMissing, published
-from dashboard.filters_state import FilterOptions
+from dashboard.filters_state import FilterOptions, FilterState
 from dashboard.kpis.query import QueryContext
 from dashboard.kpis.suppression import PRESETS, get_preset
 from dashboard.kpis.targets import Target, read_targets
@@ -129,6 +129,16 @@ def query_context(for_settings: Settings | None = None) -> QueryContext:
 def access():  # noqa: ANN201 (etl.users.Access | None)
     """Who is asking (``None`` outside a request: the CLI and direct calls in tests)."""
     return current_access(settings())
+
+
+def scoped_state(state: FilterState) -> FilterState:
+    """``state`` with "all faculties" read as "all of the user's faculties", so titles,
+    summaries and the downloads' data sheets name what is shown (the query layer restricts
+    the numbers either way)."""
+    scope = faculty_scope(settings())
+    if scope is None or state.faculties:
+        return state
+    return replace(state, faculties=tuple(scope))
 
 
 def may(permission: str) -> bool:

@@ -23,7 +23,7 @@ def chart_content(spec: KpiChart, state_data: dict[str, Any] | None) -> ChartCon
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
         options = runtime.filter_options(cursor)
-        state = with_defaults(FilterState.from_dict(state_data), options)
+        state = runtime.scoped_state(with_defaults(FilterState.from_dict(state_data), options))
         inputs = ChartInputs(
             cursor=cursor,
             state=state,

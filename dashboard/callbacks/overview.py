@@ -16,5 +16,5 @@ def update_overview(state_data: dict[str, Any] | None) -> list:
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
         options = runtime.filter_options(cursor)
-        state = with_defaults(FilterState.from_dict(state_data), options)
+        state = runtime.scoped_state(with_defaults(FilterState.from_dict(state_data), options))
         return overview_sections(cursor, state, runtime.query_context(settings), runtime.targets())

@@ -43,6 +43,7 @@ def page_context(
     """Check ``query`` against the published data (never raises on a bad query)."""
     options = runtime.filter_options(cursor)
     state, notices = parse_query(query, options, settings.international_basis)
+    state = runtime.scoped_state(state)  # a faculty manager's own faculty, shown selected
     return PageContext(settings, cursor, options, state, notices)
 
 

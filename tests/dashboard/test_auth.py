@@ -285,7 +285,10 @@ def test_a_law_manager_gets_laws_numbers_for_no_faculty(server, signed_in_mode):
     sign_in(manager, "ann")
     sign_in(analyst, "cat")
     years = FilterState(2019, 2020)
-    mine = _rows(chart_request(manager, STAFF_CHART, years.to_dict()))
+    response = chart_request(manager, STAFF_CHART, years.to_dict())
+    title = next(v for k, v in response.get_json()["response"].items() if "chart-title" in k)
+    assert "faculty Law" in json.dumps(title), "the title names what is shown"
+    mine = _rows(response)
     law = FilterState(2019, 2020, faculties=("Law",)).to_dict()
     assert mine and mine == _rows(chart_request(analyst, STAFF_CHART, law))
     everyone = _rows(chart_request(analyst, STAFF_CHART, years.to_dict()))
