@@ -208,6 +208,13 @@ SETTINGS: tuple[Setting, ...] = (
         "JSON file mapping sign-on claims to a role and faculty; empty means oidc_roles.json "
         "next to the database.",
     ),
+    Setting(
+        "oidc_redirect_url",
+        "INTL_KPI_OIDC_REDIRECT_URL",
+        "",
+        "Sign-on redirect URL as registered (https://HOST/auth/oidc/callback); empty means "
+        "taken from the request (behind a TLS proxy, set it).",
+    ),
 )
 
 
@@ -237,6 +244,7 @@ class Settings:
     oidc_client_id: str
     oidc_client_secret: str
     oidc_roles_file: str
+    oidc_redirect_url: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -403,7 +403,9 @@ def install(app: dash.Dash) -> None:
             return Response("Single sign-on is not configured.", status=404)
         session["oidc_next"] = _safe_next(request.args.get("next"), prefix)
         client = oidc_clients.client(settings)
-        callback = request.host_url.rstrip("/") + f"{prefix}{OIDC_CALLBACK}"
+        callback = settings.oidc_redirect_url or (
+            request.host_url.rstrip("/") + f"{prefix}{OIDC_CALLBACK}"
+        )
         return client.authorize_redirect(callback)
 
     @server.route(f"{prefix}{OIDC_CALLBACK}")

@@ -278,3 +278,12 @@ def test_a_missing_mapping_file_fails_closed(server, sso, tmp_path, monkeypatch)
     response = sign_on(client, sso, LAW_MANAGER)
     assert response.status_code == 500
     assert client.get("/").status_code == 302
+
+
+def test_the_registered_redirect_url_is_used_behind_a_proxy(server, sso, monkeypatch):
+    url = "https://kpi.example.nl/auth/oidc/callback"
+    monkeypatch.setenv("INTL_KPI_OIDC_REDIRECT_URL", url)
+    runtime.settings.cache_clear()
+    start = server.test_client().get("/auth/oidc/login")
+    assert start.status_code == 302
+    assert f"redirect_uri={url}" in requests.utils.unquote(start.headers["Location"])
