@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -237,12 +237,12 @@ class Settings:
     port: int
     sign_in: str
     users_file: str
-    secret_key: str
+    secret_key: str = field(repr=False)  # never in logs or tracebacks
     audit_log: str
     login_attempts: int
     oidc_issuer: str
     oidc_client_id: str
-    oidc_client_secret: str
+    oidc_client_secret: str = field(repr=False)
     oidc_roles_file: str
     oidc_redirect_url: str
 

@@ -543,3 +543,9 @@ def test_the_data_page_details_are_not_for_a_faculty_manager(server, signed_in_m
     assert _rows(chart_request(board_client, ids.DATA_ENROLMENT_CHART, state))
     body = download_body(ids.DATA_ENROLMENT_CHART, state)
     assert manager_client.post("/_dash-update-component", json=body).status_code == 204
+
+
+def test_secrets_stay_out_of_the_settings_repr():
+    settings = _settings(secret_key="s3cret-key-value", oidc_client_secret="client-s3cret")
+    assert "s3cret-key-value" not in repr(settings) and "client-s3cret" not in repr(settings)
+    assert settings.secret_key == "s3cret-key-value"
