@@ -180,6 +180,7 @@ def run_checks(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     checks = declared_checks()
     with progress("Checking", len(checks), "check(s)") as step:
         for check in checks:
+            step.working_on(check.name)
             failing = check.run(connection)
             step.advance(item=check.name)
             if not failing:

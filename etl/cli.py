@@ -5,14 +5,13 @@ KPI table). Results go to stdout; progress and log lines go to stderr through ``
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from etl.progress import configure_logging
+from etl.progress import configure_logging, heartbeat
 from etl.settings import Settings
 from etl.users_cli import users
 
@@ -30,9 +29,6 @@ database_option = click.option(
     default=None,
     help="Database file (default: the INTL_KPI_DATABASE setting, data/intl_kpi.duckdb).",
 )
-
-
-logger = logging.getLogger("etl.cli")
 
 
 @click.group()
@@ -194,8 +190,8 @@ def demo(
             )
             sys.exit(2)
     started = time.perf_counter()
-    logger.info("Generating the demo university (scale %g, seed %d) in %s ...", scale, seed, output)
-    paths = generate_demo(output, scale=scale, seed=seed)
+    with heartbeat(f"Generating the demo university (scale {scale:g}, seed {seed}) in {output}"):
+        paths = generate_demo(output, scale=scale, seed=seed)
     click.echo(f"Generated {len(paths)} files in {output} ({time.perf_counter() - started:.1f} s)")
     _run_load(settings, paths, demo=True, fresh=True)
 
@@ -276,7 +272,7 @@ def history(database: Path | None) -> None:
             f"{version.size_bytes / 1e6:.1f} MB" + ("  <- published now" if marker == "*" else "")
         )
         files = ", ".join(
-            f"{row.file_name} ({row.rows_accepted:,} rows)" for row in version.files.itertuples()
+            f"{row.file_name} ({row.rows_accepted:,} row(s))" for row in version.files.itertuples()
         )
         click.echo(f"    files: {files or 'none'}")
         counts = ", ".join(

@@ -137,6 +137,13 @@ def _prepare(path: Path, options: LoadOptions, format_name: str | None) -> _Prep
     report.rows_skipped = dict(conversion.skipped)
     report.notes = list(conversion.notes)
     report.entities = tuple(conversion.frames)
+    logger.debug(
+        "%s: format %s, %d row(s), sha256 %s",
+        path.name,
+        report.format,
+        report.rows_read,
+        report.sha256,
+    )
     rejects = pd.DataFrame([vars(reject) for reject in conversion.rejects], columns=REJECT_COLUMNS)
     return _PreparedFile(path, report, conversion, rejects)
 
@@ -264,6 +271,7 @@ def load_files(
         prepared = []
         with progress("Reading", len(files), "file(s)") as step:
             for path in files:
+                step.working_on(path.name)
                 prepared.append(_prepare(path, options, format_name))
                 step.advance(item=path.name)
         with new_snapshot(
@@ -281,6 +289,7 @@ def load_files(
             with progress("Validating", len(work), "file part(s)") as step:
                 for entity, item in work:
                     frame = item.conversion.frames[entity.name]
+                    step.working_on(f"{item.path.name}: {entity.name}")
                     result = validate(entity, frame, item.path.name, context)
                     step.advance(item=f"{item.path.name}: {entity.name}")
                     validated.setdefault(entity.name, []).append((item, result))
@@ -319,6 +328,7 @@ def load_files(
             change_parts = []
             with progress("Writing", len(written), "table(s)") as step:
                 for entity in written:
+                    step.working_on(entity.name)
                     parts = [to_database_frame(v) for _, v in validated[entity.name]]
                     parts = [part for part in parts if not part.empty]
                     if parts:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from etl.entities import Entity
+from etl.entities import ENTITY_BY_NAME, Entity
 
 SCOPES = ("faculty", "programme", "university")
 DEFAULT_SCOPE = "faculty"
@@ -171,11 +171,13 @@ def describe(row: pd.Series | object) -> str:
     if row.headcount_before:
         share = (row.headcount_after - row.headcount_before) / row.headcount_before
         drop = f" ({share:+.1%})"
-    return (
+    text = (
         f"{row.entity} {year_label(row.entity, row.academic_year)}{group}: "
-        f"rows {row.rows_before:,} -> {row.rows_after:,}, "
-        f"headcount {row.headcount_before:,} -> {row.headcount_after:,}{drop}"
+        f"rows {row.rows_before:,} -> {row.rows_after:,}"
     )
+    if "headcount" in ENTITY_BY_NAME[row.entity].column_names:
+        return f"{text}, headcount {row.headcount_before:,} -> {row.headcount_after:,}{drop}"
+    return text + drop
 
 
 def shrinks(changes: pd.DataFrame, limit_percent: float) -> pd.DataFrame:

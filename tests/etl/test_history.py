@@ -110,10 +110,10 @@ def test_history_and_rollback_commands(three_versions):
     assert listed.exit_code == 0, listed.output
     lines = listed.output.splitlines()
     assert lines[1].startswith("* version 3, published ") and "<- published now" in lines[1]
-    assert lines[2] == "    files: networks_b.csv (1 rows)"
+    assert lines[2] == "    files: networks_b.csv (1 row(s))"
     assert "networks 4" in lines[3] and "enrolments 8 (21)" in lines[3]
     assert any(line.startswith("  version 1, published ") for line in lines)
-    assert "    files: " in listed.output and "enrolments.csv (8 rows)" in listed.output
+    assert "    files: " in listed.output and "enrolments.csv (8 row(s))" in listed.output
 
     rolled = runner.invoke(main, ["rollback", "--database", str(database)])
     assert rolled.exit_code == 0, rolled.output

@@ -48,8 +48,11 @@ def test_quiet_shows_only_results_and_verbose_adds_debug_lines(tmp_path):
 
     verbose = _load(tmp_path, "-v")
     assert verbose.exit_code == 0, verbose.output
-    # Debug lines carry time, level and logger; quick steps say when they ended.
-    assert " DEBUG etl.progress: Reading: 10 file(s) done in " in verbose.output
+    # Debug lines carry time, level and logger.
+    assert " DEBUG etl.pipeline: enrolments.csv: format enrolments, 8 row(s), sha256 " in (
+        verbose.output
+    )
+    assert "etl.progress: Reading: 10 file(s) done in " in verbose.output
     assert " INFO etl.pipeline: Publishing data version 2" in verbose.output
 
 
@@ -68,6 +71,26 @@ def test_plain_lines_report_a_slow_step_as_it_goes(capsys):
     assert lines[2].startswith("Reading: 2/3 (b.csv), ")
     assert lines[3].startswith("Reading: 3 file(s) done in ")
     assert len(lines) == 4
+
+
+def test_a_long_item_gets_a_line_every_beat(capsys):
+    configure_logging(0)
+    try:
+        with progress("Validating", 2, "file part(s)", interval=0.1, beat=0.2) as step:
+            step.working_on("enrolments.parquet: enrolments")
+            time.sleep(0.7)
+            step.advance(item="enrolments.parquet: enrolments")
+            step.working_on("staff.parquet: staff")
+            step.advance(item="staff.parquet: staff")
+    finally:
+        logging.getLogger("etl").handlers.clear()
+    lines = capsys.readouterr().err.splitlines()
+    beats = [line for line in lines if "working on" in line]
+    assert beats and all(
+        line.startswith("Validating: 0/2, working on enrolments.parquet: enrolments for ")
+        for line in beats
+    ), lines
+    assert lines[-1].startswith("Validating: 2 file part(s) done in ")
 
 
 class _Terminal(io.StringIO):
