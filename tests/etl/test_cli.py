@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from etl.cli import main
 from etl.entities import ENTITIES
-from etl.readers import read_table
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "canonical"
 
@@ -51,13 +51,15 @@ def test_status_without_a_database_says_what_to_do(tmp_path):
     assert "intl-kpi demo" in result.output
 
 
-def test_templates_document_every_entity_and_load_back_empty(tmp_path):
+def test_templates_document_every_entity(tmp_path):
     folder = tmp_path / "templates"
     result = CliRunner().invoke(main, ["templates", str(folder)])
     assert result.exit_code == 0, result.output
     for entity in ENTITIES:
-        table = read_table(folder / f"{entity.name}.csv")
-        assert table.headers == list(entity.column_names)
+        # A header-only file is refused by a load (it would publish an empty version), so
+        # the template's header is read as a person opening it sees it.
+        with (folder / f"{entity.name}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            assert next(csv.reader(handle)) == list(entity.column_names)
     columns = (folder / "COLUMNS.md").read_text()
     for entity in ENTITIES:
         assert f"`{entity.name}`" in columns
