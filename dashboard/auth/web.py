@@ -17,11 +17,13 @@ serves sign-in on or off as configured.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import ipaddress
 import json
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -66,24 +68,49 @@ def is_loopback(host: str | None) -> bool:
 # --- secret key and cookies -------------------------------------------------------------
 
 
+# With sign-in off no session carries anything worth signing: a key per process will do,
+# so the demo never needs a writable database folder.
+_PROCESS_KEY = secrets.token_hex(32)
+_KEYS: dict[Path, str] = {}
+
+
+class SecretKeyMissing(RuntimeError):
+    """Sign-in is on, no key is set and none can be stored next to the database."""
+
+
 def secret_key(settings: Any) -> str:
     """The ``INTL_KPI_SECRET_KEY`` setting, else a key generated once into ``secret_key``
     next to the database (owner-only), shared by every worker and kept across restarts."""
     if settings.secret_key:
         return settings.secret_key
+    if not sign_in_enabled(settings):
+        return _PROCESS_KEY
     path = Path(settings.database).parent / "secret_key"
+    if path in _KEYS:
+        return _KEYS[path]
     try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker was first
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(handle, "w", encoding="ascii") as file:
-        file.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip()
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Written in full to a private temporary file, then linked into place: a
+            # worker that loses the race reads the winner's complete key.
+            handle, temporary = tempfile.mkstemp(prefix=".secret_key-", dir=path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="ascii") as file:
+                    file.write(secrets.token_hex(32))
+                with contextlib.suppress(FileExistsError):
+                    os.link(temporary, path)
+            finally:
+                os.unlink(temporary)
+        key = path.read_text(encoding="ascii").strip()
+    except OSError as error:
+        raise SecretKeyMissing(
+            f"sign-in needs a session key: set INTL_KPI_SECRET_KEY or make {path.parent} "
+            f"writable ({error})"
+        ) from error
+    if len(key) < 32:
+        raise SecretKeyMissing(f"{path} holds no usable key: delete it or set INTL_KPI_SECRET_KEY")
+    _KEYS[path] = key
+    return key
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -501,6 +528,7 @@ def check_start(
     the host setting (``python app.py``) or gunicorn's ``--bind`` is not a loopback
     address. Raises :class:`UnsafeStart` with what to do instead."""
     if sign_in_enabled(settings):
+        secret_key(settings)  # raises SecretKeyMissing now rather than on the first request
         return
     hosts = [_bind_host(b) for b in _gunicorn_binds(argv, environ)] if under_gunicorn else []
     hosts.append(settings.host)

@@ -26,6 +26,7 @@ from etl.users import UserStore
 
 ROOT = Path(__file__).parents[2]
 PASSWORD = "a long test password"
+KEY = "k" * 64
 STAFF_CHART = "diversity-staff"  # staff in all three faculties of the fixture database
 
 
@@ -458,7 +459,8 @@ def test_gunicorn_binds_are_checked(argv, environ, refused):
     if refused:
         with pytest.raises(UnsafeStart, match="INTL_KPI_SIGN_IN"):
             check_start(settings, argv, environ, under_gunicorn=True)
-        check_start(_settings(sign_in="local"), argv, environ, under_gunicorn=True)
+        signed = _settings(sign_in="local", secret_key=KEY)
+        check_start(signed, argv, environ, under_gunicorn=True)
     else:
         check_start(settings, argv, environ, under_gunicorn=True)
 
@@ -467,7 +469,8 @@ def test_the_host_setting_is_checked():
     check_start(_settings(), ["app.py"], {}, under_gunicorn=False)
     with pytest.raises(UnsafeStart, match="0.0.0.0"):
         check_start(_settings(host="0.0.0.0"), ["app.py"], {}, under_gunicorn=False)
-    check_start(_settings(host="0.0.0.0", sign_in="oidc"), ["app.py"], {}, under_gunicorn=False)
+    signed = _settings(host="0.0.0.0", sign_in="oidc", secret_key=KEY)
+    check_start(signed, ["app.py"], {}, under_gunicorn=False)
 
 
 def test_python_app_py_on_all_addresses_refuses_to_start(tmp_path: Path):
@@ -485,11 +488,32 @@ def test_python_app_py_on_all_addresses_refuses_to_start(tmp_path: Path):
 
 
 def test_the_secret_key_is_generated_once_and_kept_private(tmp_path: Path):
-    settings = Settings.from_env({}, database=tmp_path / "intl_kpi.duckdb")
+    settings = Settings.from_env(
+        {"INTL_KPI_SIGN_IN": "local"}, database=tmp_path / "db" / "intl_kpi.duckdb"
+    )
     key = web.secret_key(settings)
-    assert len(key) == 64 and web.secret_key(settings) == key
-    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    stored = tmp_path / "db" / "secret_key"
+    assert len(key) == 64 and stored.read_text() == key
+    assert stored.stat().st_mode & 0o077 == 0
+    web._KEYS.clear()
+    assert web.secret_key(settings) == key, "kept across restarts"
     assert web.secret_key(_settings(secret_key="from the setting")) == "from the setting"
+    assert list((tmp_path / "db").iterdir()) == [stored], "no temporary file left behind"
+
+
+def test_the_demo_needs_no_writable_folder(tmp_path: Path):
+    settings = Settings.from_env({}, database=tmp_path / "absent" / "intl_kpi.duckdb")
+    assert len(web.secret_key(settings)) == 64
+    assert not (tmp_path / "absent").exists()
+
+
+def test_sign_in_without_a_storable_key_refuses_to_start(tmp_path: Path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    (folder / "secret_key").write_text("short")
+    settings = Settings.from_env({"INTL_KPI_SIGN_IN": "local"}, database=folder / "x.duckdb")
+    with pytest.raises(web.SecretKeyMissing, match="INTL_KPI_SECRET_KEY"):
+        check_start(settings, ["app.py"], {}, under_gunicorn=False)
 
 
 def test_gunicorn_on_all_addresses_refuses_to_start(tmp_path: Path):
