@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from dashboard import ids
 from tests.browser.conftest import AppServer, _open_page, _start_app, _stop_app
-from tests.browser.helpers import open_page, settle
+from tests.browser.helpers import by_id, download_csv, open_page, settle
 from tests.dashboard.hostile_database import HOSTILE_NETWORK, build_hostile_database
 
 pytestmark = pytest.mark.browser
@@ -96,6 +97,23 @@ def test_the_policy_blocks_an_injected_inline_script(page, app_server):
     assert any("script-src" in v for v in page.evaluate("window.__cspViolations"))
     # Expected: the browser reports the blocked script as a console error.
     page.watch.errors[:] = [e for e in page.watch.errors if "Content Security Policy" not in e]
+
+
+def test_downloads_and_the_chart_image_work_under_the_policy(page, app_server):
+    page.add_init_script(WATCH_VIOLATIONS)
+    open_page(page, app_server.base_url, "/data")
+    frame = download_csv(page, ids.DATA_ENROLMENT_CHART)
+    assert len(frame) > 0
+    with page.expect_download() as excel:
+        page.locator(by_id(ids.chart_download_excel(ids.DATA_ENROLMENT_CHART))).click()
+    assert excel.value.path().read_bytes()[:2] == b"PK"
+    # plotly's "Download plot as a PNG" builds the image from data: and blob: URLs.
+    graph = page.locator(by_id(ids.chart_graph(ids.DATA_ENROLMENT_CHART)))
+    graph.hover()
+    with page.expect_download() as image:
+        graph.locator(".modebar-btn[data-title^='Download plot']").click()
+    assert image.value.path().read_bytes()[:4] == b"\x89PNG"
+    assert page.evaluate("window.__cspViolations") == []
 
 
 @pytest.fixture(scope="module")
