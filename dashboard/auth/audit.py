@@ -62,8 +62,23 @@ def _logger(path: Path) -> logging.Logger:
 
 
 def audit(settings: Any, event: str, **fields: Any) -> None:
-    """Append one event (``user``, ``role``, ``ip`` and what was done go in ``fields``)."""
-    _logger(audit_log_path(settings)).info(event, extra={"audit": fields})
+    """Append one event (``user``, ``role``, ``ip`` and what was done go in ``fields``).
+
+    With sign-in on, a log that cannot be written fails the request (nothing unaudited
+    leaves the server); the demo with sign-in off only warns."""
+    try:
+        _logger(audit_log_path(settings)).info(event, extra={"audit": fields})
+    except OSError as error:
+        if getattr(settings, "sign_in", "off") != "off":
+            raise
+        logging.getLogger(__name__).warning("audit log not written: %s", error)
+
+
+def open_audit_log(settings: Any) -> Path:
+    """Open (create) the audit log now, so a start with an unwritable log fails at once."""
+    path = audit_log_path(settings)
+    _logger(path)
+    return path
 
 
 def read_audit_log(path: Path) -> list[dict[str, Any]]:

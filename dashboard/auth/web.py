@@ -529,6 +529,7 @@ def check_start(
     address. Raises :class:`UnsafeStart` with what to do instead."""
     if sign_in_enabled(settings):
         secret_key(settings)  # raises SecretKeyMissing now rather than on the first request
+        audit.open_audit_log(settings)  # and an unwritable audit log, too
         return
     hosts = [_bind_host(b) for b in _gunicorn_binds(argv, environ)] if under_gunicorn else []
     hosts.append(settings.host)

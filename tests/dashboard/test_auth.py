@@ -454,23 +454,29 @@ def _settings(**values: str) -> Settings:
         (["gunicorn", "--bind", "unix:/run/intl-kpi.sock", "app:server"], {}, False),
     ],
 )
-def test_gunicorn_binds_are_checked(argv, environ, refused):
+def test_gunicorn_binds_are_checked(argv, environ, refused, tmp_path):
     settings = _settings()
     if refused:
         with pytest.raises(UnsafeStart, match="INTL_KPI_SIGN_IN"):
             check_start(settings, argv, environ, under_gunicorn=True)
-        signed = _settings(sign_in="local", secret_key=KEY)
+        signed = _settings(sign_in="local", secret_key=KEY, audit_log=f"{tmp_path}/a.jsonl")
         check_start(signed, argv, environ, under_gunicorn=True)
     else:
         check_start(settings, argv, environ, under_gunicorn=True)
 
 
-def test_the_host_setting_is_checked():
+def test_the_host_setting_is_checked(tmp_path):
     check_start(_settings(), ["app.py"], {}, under_gunicorn=False)
     with pytest.raises(UnsafeStart, match="0.0.0.0"):
         check_start(_settings(host="0.0.0.0"), ["app.py"], {}, under_gunicorn=False)
-    signed = _settings(host="0.0.0.0", sign_in="oidc", secret_key=KEY)
+    signed = _settings(
+        host="0.0.0.0", sign_in="oidc", secret_key=KEY, audit_log=f"{tmp_path}/a.jsonl"
+    )
     check_start(signed, ["app.py"], {}, under_gunicorn=False)
+    assert (tmp_path / "a.jsonl").exists(), "the audit log is opened at start"
+    unwritable = _settings(sign_in="local", secret_key=KEY, audit_log=f"{tmp_path}/a.jsonl/x")
+    with pytest.raises(OSError):
+        check_start(unwritable, ["app.py"], {}, under_gunicorn=False)
 
 
 def test_python_app_py_on_all_addresses_refuses_to_start(tmp_path: Path):
