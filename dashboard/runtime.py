@@ -2,7 +2,8 @@
 
 Settings are read from the environment once per process (gunicorn workers each read the
 same environment, so nothing needs sharing) and never change afterwards. Cursors come from
-``dashboard.db``: one read-only connection per process, opened lazily after the fork.
+``dashboard.db``: a read-only connection per published snapshot, opened lazily after the
+fork; a request keeps its snapshot until its cursor is closed, even across a republish.
 Tests that change the environment call ``settings.cache_clear()``.
 """
 
