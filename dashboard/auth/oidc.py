@@ -7,6 +7,7 @@ database (``oidc_roles.json``, the ``INTL_KPI_OIDC_ROLES`` setting)::
 
     {
       "name_claim": "email",
+      "scope": "openid profile email eduperson_entitlement",
       "rules": [
         {"claim": "eduperson_entitlement",
          "value": "urn:mace:example.nl:intl-kpi:board", "role": "board"},
@@ -32,6 +33,7 @@ from typing import Any
 from etl.users import FACULTY_MANAGER, ROLES, Access, UserError, check_role, role_scope
 
 DEFAULT_NAME_CLAIM = "email"
+DEFAULT_SCOPE = "openid profile email"
 
 
 def roles_file(settings: Any) -> Path:
@@ -111,6 +113,32 @@ def read_mapping(path: Path) -> RoleMapping:
     return parse_mapping(data, str(path))
 
 
+def requested_scope(settings: Any) -> str:
+    """The scopes asked for: ``"scope"`` in the mapping file (SURFconext sends
+    ``eduperson_entitlement`` only when that scope is asked), else openid profile email."""
+    try:
+        data = json.loads(roles_file(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return DEFAULT_SCOPE
+    scope = data.get("scope") if isinstance(data, dict) else None
+    if not isinstance(scope, str) or "openid" not in scope.split():
+        return DEFAULT_SCOPE
+    return scope
+
+
+def signed_on_claims(client: Any, token: dict[str, Any]) -> dict[str, Any]:
+    """The ID token's claims (checked by Authlib), completed by the userinfo endpoint when
+    the provider has one (some put group claims only there). The userinfo answer counts
+    only for the same subject (OpenID Connect Core 5.3.2)."""
+    claims = dict(token.get("userinfo") or {})
+    if not client.load_server_metadata().get("userinfo_endpoint"):
+        return claims
+    info = dict(client.userinfo(token=token))
+    if info.get("sub") != claims.get("sub"):
+        raise ValueError("the userinfo answer is about another subject")
+    return {**info, **claims}
+
+
 class OidcClients:
     """Authlib's client for the settings in force (re-registered when they change)."""
 
@@ -118,14 +146,15 @@ class OidcClients:
 
     def __init__(self) -> None:
         self._oauth = None
-        self._key: tuple[str, str, str] | None = None
+        self._key: tuple[str, str, str, str] | None = None
 
     def client(self, settings: Any):  # noqa: ANN201 (authlib's FlaskOAuth2App)
         from authlib.integrations.flask_client import OAuth
         from flask import current_app
 
         issuer = settings.oidc_issuer.rstrip("/")
-        key = (issuer, settings.oidc_client_id, settings.oidc_client_secret)
+        scope = requested_scope(settings)
+        key = (issuer, settings.oidc_client_id, settings.oidc_client_secret, scope)
         if not issuer or not settings.oidc_client_id:
             raise UserError("INTL_KPI_OIDC_ISSUER and INTL_KPI_OIDC_CLIENT_ID must be set")
         if self._oauth is None or key != self._key:
@@ -135,7 +164,7 @@ class OidcClients:
                 client_id=settings.oidc_client_id,
                 client_secret=settings.oidc_client_secret or None,
                 server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-                client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
+                client_kwargs={"scope": scope, "code_challenge_method": "S256"},
             )
             self._oauth, self._key = oauth, key
         return self._oauth.create_client(self.NAME)

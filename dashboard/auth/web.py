@@ -38,7 +38,7 @@ from markupsafe import escape
 from dashboard import ids, runtime
 from dashboard.auth import audit
 from dashboard.auth.access import DEMO, current_access, sign_in_enabled
-from dashboard.auth.oidc import OidcClients, read_mapping, roles_file
+from dashboard.auth.oidc import OidcClients, read_mapping, roles_file, signed_on_claims
 from dashboard.auth.throttle import LoginThrottle
 from etl.users import DOWNLOAD, Access, UserError, UserStore, users_file
 
@@ -442,12 +442,12 @@ def install(app: dash.Dash) -> None:
             return Response("Single sign-on is not configured.", status=404)
         fields = {"user": None, "role": None, "ip": _client_address(), "method": "oidc"}
         try:
-            token = oidc_clients.client(settings).authorize_access_token()
+            client = oidc_clients.client(settings)
+            claims = signed_on_claims(client, client.authorize_access_token())
         # Fail closed: a bad signature, state, nonce or an unreachable provider alike.
         except Exception as error:  # noqa: BLE001
             audit.audit(settings, audit.SIGN_IN_FAILED, **fields, reason=str(error)[:200])
             return Response(f"Single sign-on failed: {escape(error)}", status=401)
-        claims = dict(token.get("userinfo") or {})
         try:
             access = read_mapping(roles_file(settings)).access(claims)
         except UserError as error:

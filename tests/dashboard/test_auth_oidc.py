@@ -35,6 +35,7 @@ CLIENT_SECRET = "test client secret"
 ENTITLEMENT = "urn:mace:example.nl:intl-kpi"
 MAPPING = {
     "name_claim": "email",
+    "scope": "openid profile email eduperson_entitlement",
     "rules": [
         {"claim": "eduperson_entitlement", "value": f"{ENTITLEMENT}:law",
          "role": "faculty_manager", "faculty": "Law"},
@@ -53,6 +54,8 @@ class Provider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
         self.signing_key = self.key  # a test may sign with another key
         self.claims: dict[str, Any] = {}
+        self.userinfo: dict[str, Any] = {}  # extra claims only the userinfo endpoint gives
+        self.tokens: dict[str, str] = {}  # access token -> subject
         self.codes: dict[str, dict[str, Any]] = {}
         self.app = Flask("oidc-test-provider")
         self.url = ""
@@ -65,6 +68,7 @@ class Provider:
                 authorization_endpoint=f"{self.url}/authorize",
                 token_endpoint=f"{self.url}/token",
                 jwks_uri=f"{self.url}/jwks",
+                userinfo_endpoint=f"{self.url}/userinfo",
                 response_types_supported=["code"],
                 subject_types_supported=["public"],
                 id_token_signing_alg_values_supported=["RS256"],
@@ -105,10 +109,19 @@ class Provider:
             }  # fmt: skip
             header = {"alg": "RS256", "kid": "test-key"}
             id_token = jwt.encode(header, claims, self.signing_key)
+            access_token = secrets.token_urlsafe(16)
+            self.tokens[access_token] = self.claims.get("sub", "")
             return jsonify(
-                access_token=secrets.token_urlsafe(16), token_type="Bearer", expires_in=300,
+                access_token=access_token, token_type="Bearer", expires_in=300,
                 id_token=id_token,
             )  # fmt: skip
+
+        @app.get("/userinfo")
+        def userinfo():
+            bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if bearer not in self.tokens:
+                return jsonify(error="invalid_token"), 401
+            return jsonify({"sub": self.tokens[bearer], **self.userinfo})
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +159,7 @@ def sso(published, provider, tmp_path, monkeypatch) -> Iterator[Provider]:
         monkeypatch.setenv(name, value)
     runtime.settings.cache_clear()
     provider.signing_key = provider.key
+    provider.userinfo = {}
     yield provider
     runtime.settings.cache_clear()
 
@@ -287,3 +301,24 @@ def test_the_registered_redirect_url_is_used_behind_a_proxy(server, sso, monkeyp
     start = server.test_client().get("/auth/oidc/login")
     assert start.status_code == 302
     assert f"redirect_uri={url}" in requests.utils.unquote(start.headers["Location"])
+
+
+def test_claims_from_the_userinfo_endpoint_count(server, sso):
+    """SURFconext may send group claims only from its userinfo endpoint."""
+    client = server.test_client()
+    sso.userinfo = {"eduperson_entitlement": [f"{ENTITLEMENT}:law"]}
+    claims = {"sub": "s9", "email": "una@example.nl"}
+    start = client.get("/auth/oidc/login")
+    assert "eduperson_entitlement" in requests.utils.unquote(start.headers["Location"])
+    assert sign_on(client, sso, claims).status_code == 302
+    law = FilterState(2019, 2020, faculties=("Science",)).to_dict()
+    assert not [r for r in _rows(chart_request(client, "mobility-in-out", law)) if r["value"]]
+
+
+def test_a_userinfo_answer_about_someone_else_is_refused(server, sso):
+    client = server.test_client()
+    sso.userinfo = {"sub": "someone-else", "email": "analyst@example.nl"}
+    response = sign_on(client, sso, {"sub": "s10", "email": "x@example.nl"})
+    assert response.status_code == 401
+    assert "another subject" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
