@@ -16,12 +16,36 @@ from etl.settings import Settings
 from etl.users import FACULTY_MANAGER, ROLES, UserError, UserStore, users_file
 
 
-def _store(database: Path | None) -> UserStore:
+def _settings(database: Path | None) -> Settings:
     try:
-        settings = Settings.from_env(database=database)
+        return Settings.from_env(database=database)
     except ValueError as error:
         raise click.UsageError(str(error)) from error
-    return UserStore(users_file(settings))
+
+
+def _store(database: Path | None) -> UserStore:
+    return UserStore(users_file(_settings(database)))
+
+
+def published_faculties(database: Path) -> list[str] | None:
+    """The faculties of the published data (``None`` when nothing can be read)."""
+    import duckdb
+
+    if not Path(database).exists():
+        return None
+    try:
+        connection = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = connection.execute(
+            "select faculty from programmes union select faculty from staff"
+        ).fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        connection.close()
+    return sorted(str(faculty) for (faculty,) in rows if faculty)
 
 
 def _password(from_stdin: bool) -> str:
@@ -69,6 +93,14 @@ def add(
         return
     scope = f" of {user.faculty}" if user.faculty else ""
     click.echo(f"Added {user.name} ({user.role}{scope}) to {store.path}.")
+    known = published_faculties(_settings(database).database) if user.faculty else None
+    if known is not None and user.faculty not in known:
+        # Faculties are matched exactly: a typo would show this manager nothing at all.
+        click.echo(
+            f"Warning: the published data has no faculty {user.faculty!r} "
+            f"(it has: {', '.join(known) or 'none'}); {user.name} sees nothing until it does.",
+            err=True,
+        )
 
 
 @users.command("list")

@@ -158,3 +158,21 @@ def test_the_users_command_explains_mistakes(tmp_path: Path):
     assert result.exit_code == 1 and "no user 'ghost'" in result.output
     result = _run(["users", "add", "ann", "--role", "wizard"], database)
     assert result.exit_code == 2  # click's choice check
+
+
+def test_adding_a_manager_of_an_unknown_faculty_warns(tmp_path: Path):
+    import duckdb
+
+    database = tmp_path / "intl_kpi.duckdb"
+    connection = duckdb.connect(str(database))
+    connection.execute("create table programmes (faculty varchar)")
+    connection.execute("create table staff (faculty varchar)")
+    connection.execute("insert into programmes values ('Law'), ('Science')")
+    connection.execute("insert into staff values ('Humanities'), (null)")
+    connection.close()
+    args = ["users", "add", "ann", "--role", "faculty_manager", "--password-stdin"]
+    result = _run([*args, "--faculty", "Lwa"], database, PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "no faculty 'Lwa' (it has: Humanities, Law, Science)" in result.output
+    result = _run([*args[:2], "bob", *args[3:], "--faculty", "Law"], database, PASSWORD + "\n")
+    assert result.exit_code == 0 and "Warning" not in result.output
