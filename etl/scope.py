@@ -47,6 +47,9 @@ class _ScopeSql:
     """How to read an entity's scope columns from a table aliased ``t``."""
 
     join: str  # extra join (programmes, for the faculty of enrolments and graduates)
+    # the same join as a ``using`` table and a condition, for ``delete ... using``
+    using: str
+    using_condition: str
     expressions: tuple[str, ...]  # year and partition expressions: matched exactly
     narrowing: tuple[str, ...]  # programme and faculty expressions: null matches every value
 
@@ -56,11 +59,14 @@ def _scope_sql(entity: Entity, scope: str) -> _ScopeSql:
         raise ValueError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
     columns = [f"t.{entity.year_column}", *(f"t.{c}" for c in entity.replace_partition)]
     narrowing: list[str] = []
-    join = ""
+    join = using = using_condition = ""
     names = set(entity.column_names)
     if scope != "university":
         if entity.name in _FACULTY_FROM_PROGRAMME:
             join = "left join programmes p on p.programme_code = t.programme_code"
+            # Every published row's programme exists (a checked relationship), so the
+            # delete can join it as an inner join.
+            using, using_condition = ", programmes p", "p.programme_code = t.programme_code and "
             faculty = "p.faculty"
         elif "faculty" in names:
             faculty = "t.faculty"
@@ -70,7 +76,13 @@ def _scope_sql(entity: Entity, scope: str) -> _ScopeSql:
             narrowing.append("t.programme_code")
         if faculty is not None:
             narrowing.append(faculty)
-    return _ScopeSql(join=join, expressions=tuple(columns), narrowing=tuple(narrowing))
+    return _ScopeSql(
+        join=join,
+        using=using,
+        using_condition=using_condition,
+        expressions=tuple(columns),
+        narrowing=tuple(narrowing),
+    )
 
 
 def replace_rows(
@@ -85,10 +97,7 @@ def replace_rows(
     if entity.year_column is None:
         matches = " and ".join(f"t.{c} is not distinct from n.{c}" for c in entity.key)
         covered = f"select distinct {', '.join(entity.key)} from {incoming_name}"
-        connection.execute(
-            f"delete from {entity.name} where rowid in (select t.rowid from {entity.name} t "
-            f"join ({covered}) n on {matches})"
-        )
+        connection.execute(f"delete from {entity.name} as t using ({covered}) n where {matches}")
     else:
         sql = _scope_sql(entity, scope)
         expressions = sql.expressions + sql.narrowing
@@ -105,8 +114,8 @@ def replace_rows(
             for expression, alias in zip(expressions, aliases, strict=True)
         )
         connection.execute(
-            f"delete from {entity.name} where rowid in (select t.rowid from {entity.name} t "
-            f"{sql.join} join ({covered}) n on {matches})"
+            f"delete from {entity.name} as t using ({covered}) n{sql.using} "
+            f"where {sql.using_condition}{matches}"
         )
     columns = ", ".join(entity.column_names)
     connection.execute(
