@@ -151,8 +151,8 @@ def progress(
 
 @contextlib.contextmanager
 def heartbeat(label: str, interval: float = 5.0) -> Iterator[None]:
-    """For a step that cannot count its items (one long call): a line when it starts, one
-    every ``interval`` seconds while it runs, and one when it ends."""
+    """For a step that cannot count its items (one long call): a line when it starts and one
+    every ``interval`` seconds while it runs (the caller reports the result)."""
     started = time.perf_counter()
     finished = threading.Event()
 
@@ -168,4 +168,4 @@ def heartbeat(label: str, interval: float = 5.0) -> Iterator[None]:
     finally:
         finished.set()
         thread.join()
-    logger.info("%s: done in %.1f s", label, time.perf_counter() - started)
+    logger.debug("%s: done in %.1f s", label, time.perf_counter() - started)
