@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from etl.cli import main
-from etl.progress import configure_logging, progress
+from etl.progress import configure_logging, heartbeat, progress
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "canonical"
 
@@ -111,3 +111,40 @@ def test_a_terminal_gets_a_progress_bar(monkeypatch):
     shown = terminal.getvalue()
     assert "1/2  enrolments" in shown and "2/2  staff" in shown
     assert "table(s) ..." not in shown  # the bar replaces the plain lines
+
+
+def test_a_step_without_items_beats_while_it_runs(capsys):
+    configure_logging(0)
+    try:
+        with heartbeat("Generating the demo university", interval=0.1):
+            time.sleep(0.45)
+    finally:
+        logging.getLogger("etl").handlers.clear()
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "Generating the demo university ..."
+    assert len(lines) >= 3
+    assert all(
+        line.startswith("Generating the demo university: still running, ") for line in lines[1:]
+    )
+
+
+def test_the_demo_reports_progress_as_it_goes(tmp_path):
+    database = tmp_path / "demo.duckdb"
+    result = CliRunner().invoke(
+        main,
+        ["demo", "--scale", "0.05", "--output", str(tmp_path / "in"), "--database", str(database)],
+    )
+    assert result.exit_code == 0, result.output
+    order = [
+        "Generating the demo university (scale 0.05, seed 42)",
+        "Generated 10 files",
+        "Reading: 10 file(s) ...",
+        "Validating: 10 file part(s) ...",
+        "Writing: 10 table(s) ...",
+        "New database: ",
+        "Checking: ",
+        "Publishing data version 1",
+        "Published data version 1",
+    ]
+    positions = [result.output.index(text) for text in order]
+    assert positions == sorted(positions), result.output
