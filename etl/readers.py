@@ -12,11 +12,15 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 
 from etl.formats.base import ROW, RawTable, normalise_header
 
@@ -103,7 +107,7 @@ def _finish(path: Path, headers: list[str], frame: pd.DataFrame, **info: str | N
     keep = [
         index
         for index, name in enumerate(normalised)
-        if name or frame.iloc[:, index].astype(str).str.strip().ne("").any()
+        if name or not _is_blank(frame.iloc[:, index]).all()
     ]
     frame = frame.iloc[:, keep].copy()
     headers = [headers[index] for index in keep]
@@ -113,8 +117,19 @@ def _finish(path: Path, headers: list[str], frame: pd.DataFrame, **info: str | N
         raise ReadError(f"{path.name}: the header repeats column(s) {', '.join(duplicates)}")
     frame.columns = normalised
     for column in normalised:
-        frame[column] = frame[column].fillna("").astype(str).str.strip()
+        # Dictionary-encoded columns (the fast CSV path) are stripped and complete already.
+        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].fillna("").astype(str).str.strip()
     return RawTable(path=path, headers=headers, frame=frame, **info)
+
+
+def _is_blank(values: pd.Series) -> pd.Series:
+    """Cells that are empty once stripped (a categorical column is checked per category)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        blank = np.asarray(values.cat.categories.astype(str).str.strip() == "")
+        codes = values.cat.codes.to_numpy()
+        return pd.Series(blank[codes] | (codes < 0), index=values.index)
+    return values.fillna("").astype(str).str.strip().eq("")
 
 
 def _read_csv_exactly(path: Path, text: str, delimiter: str) -> tuple[list[str], list, list]:
@@ -146,8 +161,108 @@ def _read_csv_exactly(path: Path, text: str, delimiter: str) -> tuple[list[str],
     return headers, records, line_numbers
 
 
+@dataclass
+class _Scan:
+    """What one streaming pass over a file's bytes tells the fast reader."""
+
+    lines: int = 0  # physical lines (a last line without a newline counts)
+    quotes: bool = False  # a '"' anywhere: quoted cells may hold line breaks
+    lone_cr: bool = False  # a CR not followed by LF (old Mac line ends)
+    first_line: bytes = b""
+
+
+def _scan(path: Path, block_size: int = 1 << 24) -> _Scan:
+    scan = _Scan()
+    previous = b""
+    with path.open("rb") as handle:
+        while block := handle.read(block_size):
+            if not scan.first_line:
+                scan.first_line = block.split(b"\n", 1)[0]
+            scan.lines += block.count(b"\n")
+            scan.quotes = scan.quotes or b'"' in block
+            carriage = block.count(b"\r")
+            pairs = block.count(b"\r\n") + (previous == b"\r" and block[:1] == b"\n")
+            if block.endswith(b"\r"):
+                carriage -= 1  # decided with the next block's first byte
+            if previous == b"\r":
+                carriage += 1
+            scan.lone_cr = scan.lone_cr or carriage > pairs
+            previous = block[-1:]
+    if previous == b"\r":
+        scan.lone_cr = True
+    if previous not in (b"", b"\n"):
+        scan.lines += 1
+    return scan
+
+
+def _read_csv_fast(path: Path) -> RawTable | None:
+    """UTF-8 delimited text read by pyarrow's multi-threaded parser straight into
+    dictionary-encoded (categorical) columns, without holding the file as Python strings:
+    a national export of millions of rows repeats few distinct values per column, so this
+    is what keeps a load's memory small. ``None`` when the file needs the exact reader:
+    not UTF-8, blank lines or quoted line breaks (row numbers must stay line numbers),
+    rows wider than the header, lone CR line ends."""
+    scan = _scan(path)
+    if scan.lone_cr or not scan.first_line.strip():
+        return None
+    try:
+        header_line = scan.first_line.decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    delimiter = detect_delimiter(header_line)
+    headers = next(csv.reader([header_line], delimiter=delimiter))
+    names = [f"f{index}" for index in range(len(headers))]
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=scan.quotes, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None  # not UTF-8, a blank line, a row of another width: the exact reader
+    if table.num_rows + 1 != scan.lines:
+        return None  # quoted line breaks: rows are no longer lines
+    columns: dict[int, pd.Series] = {}
+    for index, name in enumerate(names):
+        # One column at a time, dropped from the Arrow table once converted.
+        trimmed = pa_compute.utf8_trim_whitespace(table[name].combine_chunks())
+        table = table.drop_columns([name])
+        encoded = trimmed.dictionary_encode()
+        # Few distinct values (years, codes, countries): categorical. Many (person keys,
+        # ids): Arrow-backed text; a categorical's index of a million keys costs more than
+        # it saves.
+        if len(encoded.dictionary) <= max(len(encoded) // 20, 1000):
+            columns[index] = encoded.to_pandas()
+        else:
+            columns[index] = trimmed.to_pandas()
+        del trimmed, encoded
+    pa.default_memory_pool().release_unused()
+    body = pd.DataFrame(columns)
+    line_numbers = np.arange(2, len(body) + 2, dtype="int64")
+    blank = np.ones(len(body), dtype=bool)
+    for column in body:
+        blank &= _is_blank(body[column]).to_numpy()
+    if blank.any():
+        body = body[~blank].reset_index(drop=True)
+        line_numbers = line_numbers[~blank]
+    encoding = "utf-8"
+    result = _finish(path, headers, body, encoding=encoding, delimiter=delimiter)
+    result.frame[ROW] = line_numbers
+    return result
+
+
 def read_csv(path: Path) -> RawTable:
     """Read a delimited text file; row numbers are line numbers (header = 1)."""
+    fast = _read_csv_fast(path)
+    if fast is not None:
+        return fast
     text, encoding = decode(path.read_bytes(), path.name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]

@@ -187,29 +187,51 @@ def _choice_expected(column: Column) -> str:
     return "one of " + ", ".join(column.choices)
 
 
+# Kinds whose typed value is text: kept categorical when the column is, so millions of rows
+# cost a small integer each rather than a string each.
+_TEXT_KINDS = ("text", "code", "choice", "country", "nationality", "erasmus_code")
+
+
 def _parse_column(
     column: Column, text: pd.Series, collector: _Collector
 ) -> tuple[pd.Series, pd.Series]:
     """Typed values and the invalid mask for one column (rejects are recorded).
 
     Columns repeat few distinct values (years, codes, countries), so each distinct value
-    is parsed once and the result spread back over the rows.
+    is parsed once and the result spread back over the rows by position (a categorical
+    column, as the CSV reader makes them, already is distinct values plus positions).
     """
-    distinct = pd.Series(pd.unique(text), dtype=object).astype(str)
-    if len(distinct) < len(text) // 2:
-        positions = pd.Index(distinct).get_indexer(text)
-        silent = _Collector(collector.file, collector.entity, pd.Series(range(len(distinct))))
-        value, invalid = _parse_distinct(column, distinct, silent)
+    categorical = isinstance(text.dtype, pd.CategoricalDtype)
+    if column.kind in ("text", "code") and not categorical:
+        return _parse_distinct(column, text, collector)  # nothing to parse: no distinct pass
+    if categorical:
+        positions = text.cat.codes.to_numpy()
+        distinct = pd.Series(np.asarray(text.cat.categories, dtype=object), dtype=object)
+    else:
+        positions, uniques = pd.factorize(text)
+        if len(uniques) >= len(text) // 2:
+            return _parse_distinct(column, text, collector)
+        distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    distinct = distinct.astype(str)
+    silent = _Collector(collector.file, collector.entity, pd.Series(range(len(distinct))))
+    value, invalid = _parse_distinct(column, distinct, silent)
+    spread_invalid = pd.Series(invalid.to_numpy()[positions], index=text.index)
+    if column.kind in _TEXT_KINDS:
+        codes, categories = pd.factorize(value.astype(object))
+        spread_value = pd.Series(
+            pd.Categorical.from_codes(codes[positions], categories=categories), index=text.index
+        )
+    else:
         spread_value = pd.Series(value.to_numpy()[positions], index=text.index)
         if value.dtype != object:
             spread_value = spread_value.astype(value.dtype)
-        spread_invalid = pd.Series(invalid.to_numpy()[positions], index=text.index)
-        for part in silent.parts:
-            bad = pd.Series(positions, index=text.index).isin(part["row"].to_numpy())
-            reasons = dict(zip(part["value"], part["expected"], strict=True))
-            collector.add(bad & text.isin(list(reasons)), column.name, text, text.map(reasons))
-        return spread_value, spread_invalid
-    return _parse_distinct(column, text, collector)
+    for part in silent.parts:
+        bad_distinct = part["row"].to_numpy()
+        expected = np.empty(len(distinct), dtype=object)
+        expected[bad_distinct] = part["expected"].to_numpy()
+        bad = pd.Series(np.isin(positions, bad_distinct), index=text.index)
+        collector.add(bad, column.name, text, pd.Series(expected[positions], index=text.index))
+    return spread_value, spread_invalid
 
 
 def _parse_distinct(
@@ -354,13 +376,39 @@ def _derive_from_programme(typed: pd.DataFrame, context: ValidationContext) -> N
         return
     cycles = {code: cycle for code, (cycle, _) in context.programmes.items()}
     faculties = {code: faculty for code, (_, faculty) in context.programmes.items()}
-    if "cycle" in typed.columns:
-        # Both sides as one dtype: an all-empty column may come back as another one.
-        derived = typed["programme_code"].map(cycles).astype("object")
-        typed["cycle"] = typed["cycle"].astype("object").fillna(derived)
-    if "faculty" in typed.columns:
-        derived = typed["programme_code"].map(faculties).astype("object")
-        typed["faculty"] = typed["faculty"].astype("object").fillna(derived)
+    codes = typed["programme_code"]
+    for name, mapping in (("cycle", cycles), ("faculty", faculties)):
+        if name not in typed.columns:
+            continue
+        current = typed[name]
+        if isinstance(codes.dtype, pd.CategoricalDtype) and isinstance(
+            current.dtype, pd.CategoricalDtype
+        ):
+            typed[name] = _fill_categorical(current, _map_categorical(codes, mapping))
+        else:
+            # Both sides as one dtype: an all-empty column may come back as another one.
+            derived = codes.map(mapping).astype("object")
+            typed[name] = current.astype("object").fillna(derived)
+
+
+def _map_categorical(values: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
+    """``values.map(mapping)`` for a categorical column, as a categorical: each category
+    is mapped once (millions of rows, a hundred programmes)."""
+    mapped = pd.Series(np.asarray(values.cat.categories, dtype=object)).map(mapping)
+    mapped_codes, categories = pd.factorize(mapped.astype(object))
+    codes = values.cat.codes.to_numpy()
+    new_codes = np.where(codes >= 0, mapped_codes[np.maximum(codes, 0)], -1)
+    return pd.Series(
+        pd.Categorical.from_codes(new_codes, categories=categories), index=values.index
+    )
+
+
+def _fill_categorical(current: pd.Series, fill: pd.Series) -> pd.Series:
+    """Missing values of ``current`` taken from ``fill``; both categorical, and so is the
+    result."""
+    categories = current.cat.categories.union(fill.cat.categories)
+    current = current.cat.set_categories(categories)
+    return current.fillna(fill.cat.set_categories(categories))
 
 
 def _absent_column(column: Column, index: pd.Index) -> pd.Series:
@@ -500,13 +548,17 @@ def validate(
         if column.name not in text.columns:
             typed[column.name] = _absent_column(column, text.index)
             continue
-        column_text = text[column.name].astype(str).str.strip()
+        column_text = text[column.name]
+        if not isinstance(column_text.dtype, pd.CategoricalDtype):  # those come stripped
+            column_text = column_text.astype(str).str.strip()
         value, _invalid = _parse_column(column, column_text, collector)
         empty = column_text.eq("")
         if column.required:
             collector.add(empty, column.name, column_text, "a value (the column is required)")
         if column.default is not None:
             default = int(column.default) if column.kind == "int" else column.default
+            if isinstance(value.dtype, pd.CategoricalDtype) and default not in value.cat.categories:
+                value = value.cat.add_categories([default])
             value = value.where(~empty, default)
         typed[column.name] = value
 
@@ -574,8 +626,9 @@ def to_database_frame(validated: Validated) -> pd.DataFrame:
             frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
         elif column.kind == "decimal":
             frame[column.name] = pd.to_numeric(frame[column.name]).astype("Float64")
-        else:
+        elif frame[column.name].dtype == object:
             frame[column.name] = (
                 frame[column.name].astype(object).where(frame[column.name].notna(), None)
             )
+        # Categorical and Arrow-backed text go to DuckDB as they are (missing = NULL).
     return frame

@@ -4,6 +4,8 @@ is detected from its name and headers."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from etl.entities import ENTITIES
 from etl.formats.base import Format, RawTable
 from etl.formats.canonical import CanonicalFormat
@@ -54,10 +56,10 @@ def detect_format(table: RawTable, forced: str | None = None) -> Format:
             raise UnknownFormat(
                 f"{table.name}: not in format {forced!r}: missing header(s) {', '.join(missing)}"
             )
-        return chosen
+        return chosen if isinstance(chosen, CanonicalFormat) else _plain_text(table, chosen)
     for candidate in public_formats():
         if not candidate.missing_headers(table):
-            return candidate
+            return _plain_text(table, candidate)
     by_name = [f for f in CANONICAL_FORMATS if f.matches_file_name(table)]
     # 'network_activities' also starts with 'network': the longest entity name wins.
     by_name.sort(key=lambda f: len(f.name), reverse=True)
@@ -83,3 +85,14 @@ def detect_format(table: RawTable, forced: str | None = None) -> Format:
         f"{table.name}: {reason}.\nHeaders found: {', '.join(table.headers)}\n"
         "Formats tried and the headers each one missed:\n" + "\n".join(tried)
     )
+
+
+def _plain_text(table: RawTable, chosen: Format) -> Format:
+    """Give a public format plain text columns: the CSV reader keeps repetitive columns
+    categorical (small in memory, see etl/readers.py), which the canonical path validates
+    as they are; the public importers reshape cells with string operations instead, and
+    their files are small enough for plain text."""
+    for column in table.frame.columns:
+        if isinstance(table.frame[column].dtype, pd.CategoricalDtype):
+            table.frame[column] = table.frame[column].astype(str)
+    return chosen

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from etl.formats.base import normalise_header
 from etl.readers import read_table
@@ -58,3 +59,110 @@ def test_excel_and_parquet_cells_become_text(tmp_path: Path):
         assert list(table["year"]) == ["2019", "2020"]
         assert list(table["date"]) == ["2019-09-01", "2020-02-01"]
         assert list(table["_row"]) == [2, 3]
+
+
+# --- The fast reader (pyarrow, dictionary-encoded columns) and the exact one agree --------
+
+MESSY_ROWS = [
+    "academic_year;student_key;programme_code;nationality;gender",
+    "2019; s1 ;B1;DE;f",
+    "2019;s2;B1; Duitse ;m",
+    ";;;;",
+    "2020-21;s3;B1;0052;v",
+]
+
+
+def _both_ways(path: Path, monkeypatch) -> tuple[pd.DataFrame, pd.DataFrame]:
+    import etl.readers
+
+    fast = read_table(path)
+    monkeypatch.setattr(etl.readers, "_read_csv_fast", lambda path: None)
+    exact = read_table(path)
+    return fast.frame, exact.frame
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_fast_and_exact_reader_give_the_same_table(tmp_path, monkeypatch, line_end):
+    path = tmp_path / "enrolments.csv"
+    path.write_text(line_end.join(MESSY_ROWS) + line_end, encoding="utf-8")
+    fast, exact = _both_ways(path, monkeypatch)
+    assert isinstance(fast["academic_year"].dtype, pd.CategoricalDtype)
+    assert not isinstance(exact["academic_year"].dtype, pd.CategoricalDtype)
+    assert fast.astype(str).equals(exact.astype(str))
+    assert list(fast["_row"]) == [2, 3, 5]
+    assert list(fast["student_key"]) == ["s1", "s2", "s3"]  # stripped
+
+
+@pytest.mark.parametrize(
+    ("text", "fast_path"),
+    [
+        # A blank line: its line number is skipped, as the exact reader does.
+        ("a,b\n1,2\n\n3,4\n", True),
+        # A quoted line break: one record over two lines, left to the exact reader.
+        ('a,b\n1,"two\nlines"\n3,4\n', False),
+        # A lone CR line end.
+        ("a,b\r1,2\r3,4\r", False),
+        # Latin-1, not UTF-8.
+        ("a,b\nKöln,2\n3,4\n", False),
+        # A row wider than the header.
+        ("a,b\n1,2,3\n", False),
+    ],
+)
+def test_fast_reader_takes_or_hands_over_and_both_agree(tmp_path, monkeypatch, text, fast_path):
+    import etl.readers
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode("latin-1"))
+    assert (etl.readers._read_csv_fast(path) is not None) == fast_path
+    try:
+        fast, exact = _both_ways(path, monkeypatch)
+    except etl.readers.ReadError as error:
+        assert "3 fields where the header has 2" in str(error)
+        return
+    assert fast.astype(str).equals(exact.astype(str))
+    # The record after a blank line or a two-line record starts on line 4.
+    assert list(exact["_row"]) == ([2, 3] if len(text.splitlines()) == 3 else [2, 4])
+
+
+def test_validation_of_categorical_and_plain_columns_agrees(tmp_path, settings, monkeypatch):
+    """The same file through both readers: the same typed rows and the same rejects."""
+    import etl.readers
+    from etl.entities import ENROLMENTS
+    from etl.validate import ValidationContext, validate
+
+    rows = [
+        "academic_year,student_key,headcount,programme_code,nationality,gender,cycle",
+        "2019,s1,,B1,DE,f,",
+        "2019,s2,,B1,Narnia,m,",
+        "2019-21,s3,,B1,0001,x,",
+        "2019,s4,,B9,Nederlandse,f,master",
+        "2019,s1,,B1,FR,f,",
+        "2020,,3,B1,Duitse,f,",
+        "2020,,4,B1,DE,v,",
+    ]
+    path = tmp_path / "enrolments.csv"
+    path.write_text("\n".join(rows) + "\n")
+    context = ValidationContext(programmes={"B1": ("bachelor", "Humanities")})
+    results = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(etl.readers, "_read_csv_fast", lambda path: None)
+        frame = read_table(path).frame
+        assert isinstance(frame["nationality"].dtype, pd.CategoricalDtype) == fast
+        results.append(validate(ENROLMENTS, frame, "enrolments.csv", context))
+    fast_result, exact_result = results
+    assert (
+        fast_result.rejects.astype(str)
+        .reset_index(drop=True)
+        .equals(exact_result.rejects.astype(str).reset_index(drop=True))
+    )
+    assert list(zip(fast_result.rejects["row"], fast_result.rejects["column"], strict=True)) == [
+        (3, "nationality"),
+        (4, "academic_year"),
+        (5, "programme_code"),
+        (6, "academic_year+population+student_key+programme_code"),
+    ]
+    columns = ["academic_year", "student_key", "nationality", "gender", "cycle", "headcount"]
+    assert fast_result.frame[columns].astype(str).equals(exact_result.frame[columns].astype(str))
+    assert fast_result.notes == exact_result.notes
+    assert list(fast_result.frame["headcount"]) == [1, 7]
