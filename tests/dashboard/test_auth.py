@@ -579,3 +579,11 @@ def test_secrets_stay_out_of_the_settings_repr():
     settings = _settings(secret_key="s3cret-key-value", oidc_client_secret="client-s3cret")
     assert "s3cret-key-value" not in repr(settings) and "client-s3cret" not in repr(settings)
     assert settings.secret_key == "s3cret-key-value"
+
+
+def test_an_admin_sees_no_figures(server, signed_in_mode):
+    client = server.test_client()
+    sign_in(client, "dan")
+    for prefix in (STAFF_CHART, "mobility-in-out"):
+        rows = _rows(chart_request(client, prefix, FilterState(2019, 2020).to_dict()))
+        assert not [row for row in rows if row.get("value") not in (None, "")], prefix
