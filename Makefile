@@ -38,7 +38,8 @@ test: install-test
 	$(BIN)/python -m pytest
 
 # Benchmarks (not part of the suite): ETL, KPI table and filter changes at demo scales, 50 users
-# across 3 republishes on the dev server and gunicorn --threads, e.g. `make bench SCALES="1 10"`.
+# across 3 republishes on the dev server and gunicorn --threads, the disclosure attacks on the
+# demo, e.g. `make bench SCALES="1 10"`.
 SCALES ?= 1
 # Rows of the one big enrolment CSV whose load peak memory and rows/s are measured.
 BENCH_ROWS ?= 2000000
@@ -47,6 +48,7 @@ bench: install
 	$(BIN)/python tests/benchmarks/bench_dashboard.py --scales $(SCALES)
 	$(BIN)/python tests/benchmarks/bench_republish.py
 	$(BIN)/python tests/benchmarks/bench_load_memory.py --rows $(BENCH_ROWS)
+	$(BIN)/python tests/benchmarks/bench_attacks.py
 
 docs: install
 	$(BIN)/python -m etl.docs

@@ -13,16 +13,26 @@ downloads, ``intl-kpi kpis`` and the ETL's rejects reports.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A separator a spreadsheet may split a CSV line on (Excel in a Dutch locale splits on ";",
+# and a "# key: value" data-sheet line is not quoted), followed by a formula trigger: the
+# piece after it would become a cell of its own that starts a formula.
+_SPLIT_FORMULA = re.compile(r"([,;\t\r\n|]\s*)([=+\-@])")
 
 
 def neutralise(value: Any) -> Any:
-    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """``value`` made safe to open in a spreadsheet when it is text: a leading ``'`` when it
+    starts like a formula, and a ``'`` before any formula that a separator inside it would
+    turn into a cell of its own (``Law;=cmd|...`` becomes ``Law;'=cmd|...``)."""
+    if not isinstance(value, str):
+        return value
+    value = _SPLIT_FORMULA.sub(r"\1'\2", value)
+    if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 

@@ -4,7 +4,7 @@ helpers that write small input files."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -41,3 +41,27 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return connection.execute(sql, params or []).fetchall()
     finally:
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo university, built once per test session by ``intl-kpi demo``."""
+    from click.testing import CliRunner
+
+    from etl.cli import main
+
+    folder = tmp_path_factory.mktemp("demo")
+    database = folder / "demo.duckdb"
+    result = CliRunner().invoke(
+        main, ["demo", "--output", str(folder / "files"), "--database", str(database)]
+    )
+    assert result.exit_code == 0, result.output
+    return database
+
+
+@pytest.fixture(scope="session")
+def demo_database_cursor(demo_database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only cursor on the demo university."""
+    connection = duckdb.connect(str(demo_database), read_only=True)
+    yield connection.cursor()
+    connection.close()

@@ -41,7 +41,7 @@ from dash import Output, dcc, html
 from dashboard import ids
 from dashboard.i18n import _
 from dashboard.kpis.suppression import PRESETS
-from etl.cells import neutralise_frame
+from etl.cells import neutralise, neutralise_frame
 
 GRAPH_HEIGHT = "380px"
 # Column kinds: how the table formats a column and the summary reads it.
@@ -390,7 +390,9 @@ def csv_bytes(frame: pd.DataFrame, sheet: DataSheet, columns: Sequence[ChartColu
     """The CSV download: ``# key: value`` data-sheet lines, then the data with a header."""
     buffer = io.StringIO()
     for key, value in sheet.rows(columns):
-        buffer.write(f"# {_one_line(key)}: {_one_line(value)}\n")
+        # Unquoted comment lines: a value from the data must not start a formula cell in a
+        # spreadsheet that splits the line (etl.cells).
+        buffer.write(f"# {neutralise(_one_line(key))}: {neutralise(_one_line(value))}\n")
     frame.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from etl.cli import main
@@ -18,17 +17,6 @@ INTERNATIONAL = (
     "nationality not in ('NL', 'unknown', 'stateless', 'not_available') "
     "and coalesce(second_nationality, '') <> 'NL'"
 )
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    database = folder / "demo.duckdb"
-    result = CliRunner().invoke(
-        main, ["demo", "--output", str(folder / "files"), "--database", str(database)]
-    )
-    assert result.exit_code == 0, result.output
-    return database
 
 
 def _share(database: Path, table: str, where: str) -> float:
