@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dashboard.kpis.registry import BREAKDOWNS, KPIS, THEMES, UNITS
 from dashboard.kpis.status import FAIR_RATIO, NO_CHANGE_TOLERANCE, ON_TRACK_RATIO
-from dashboard.kpis.suppression import PRESETS
+from dashboard.kpis.suppression import DEFAULT_PRESET, PRESETS
 from dashboard.kpis.targets import FIELDS, read_targets
 
 DEFAULT_TARGETS = Path(__file__).resolve().parents[2] / "data" / "targets.csv"
@@ -56,7 +56,13 @@ def kpi_markdown_table() -> str:
     lines.append("")
     lines.append("Suppression presets (`INTL_KPI_SUPPRESSION`, `--suppression`):")
     lines.append("")
-    lines += [f"- `{preset.name}`: {preset.description}" for preset in PRESETS.values()]
+    lines += [
+        f"- `{preset.name}`: {preset.description.removeprefix(preset.name + ': ')}"
+        + (" (the default)" if preset.name == DEFAULT_PRESET else "")
+        for preset in PRESETS.values()
+    ]
+    lines.append("")
+    lines.append('What each preset guarantees is under "Disclosure control" below.')
     return "\n".join(lines)
 
 
