@@ -225,3 +225,54 @@ def test_the_command_line_shows_the_change_and_refuses_a_shrink(settings, full, 
         (2020, "Law"): 4,
         (2020, "Science"): 20,
     }
+
+
+def test_the_issue_s_case_a_science_export_into_the_demo_university(tmp_path):
+    """Issue 10: Science's 2019-20 enrolment export loaded into the full demo database used
+    to replace every faculty's 2019-20 enrolments (31,071 students -> 2,035)."""
+    from etl.demo import generate_demo
+    from etl.settings import Settings
+
+    settings = Settings.from_env({}, database=tmp_path / "demo.duckdb", lock_timeout=5)
+    load_files(generate_demo(tmp_path / "demo", scale=0.05), settings, demo=True, fresh=True)
+    database = settings.database
+    faculties = [f for (f,) in query(database, "select distinct faculty from programmes")]
+    others = {f: faculty_rows(database, f) for f in faculties if f != "Science"}
+    totals = query(
+        database,
+        "select academic_year, population, sum(headcount) from enrolments group by all "
+        "order by all",
+    )
+    # Science's own export of 2019-20, aggregated the way a faculty office would send it.
+    export = tmp_path / "enrolments_science_2019.csv"
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        connection.execute(
+            f"""
+            copy (
+                select academic_year, programme_code, nationality, gender, enrolment_type,
+                       sum(headcount) as headcount
+                from enrolments join programmes using (programme_code)
+                where faculty = 'Science' and academic_year = 2019 and population = 'enrolled'
+                group by all
+            ) to '{export}' (header)
+            """
+        )
+    finally:
+        connection.close()
+
+    result = load_files([export], settings)
+
+    for faculty, rows in others.items():
+        assert faculty_rows(database, faculty) == rows, faculty
+    assert (
+        query(
+            database,
+            "select academic_year, population, sum(headcount) from enrolments group by all "
+            "order by all",
+        )
+        == totals
+    )
+    change = result.changes.iloc[0]
+    assert (change.entity, change.academic_year) == ("enrolments", 2019)
+    assert change.headcount_before == change.headcount_after > 0
