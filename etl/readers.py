@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from etl.formats.base import ROW, RawTable, normalise_header
 
@@ -232,17 +233,10 @@ def _read_csv_fast(path: Path) -> RawTable | None:
     columns: dict[int, pd.Series] = {}
     for index, name in enumerate(names):
         # One column at a time, dropped from the Arrow table once converted.
-        trimmed = pa_compute.utf8_trim_whitespace(table[name].combine_chunks())
+        column = table[name]
         table = table.drop_columns([name])
-        encoded = trimmed.dictionary_encode()
-        # Few distinct values (years, codes, countries): categorical. Many (person keys,
-        # ids): Arrow-backed text; a categorical's index of a million keys costs more than
-        # it saves.
-        if len(encoded.dictionary) <= max(len(encoded) // 20, 1000):
-            columns[index] = encoded.to_pandas()
-        else:
-            columns[index] = trimmed.to_pandas()
-        del trimmed, encoded
+        columns[index] = _text_column(column)
+        del column
     pa.default_memory_pool().release_unused()
     body = pd.DataFrame(columns)
     line_numbers = np.arange(2, len(body) + 2, dtype="int64")
@@ -256,6 +250,22 @@ def _read_csv_fast(path: Path) -> RawTable | None:
     result = _finish(path, headers, body, encoding=encoding, delimiter=delimiter)
     result.frame[ROW] = line_numbers
     return result
+
+
+def _text_column(values: pa.ChunkedArray) -> pd.Series:
+    """An Arrow text column as the pandas column validation reads: stripped, missing as
+    ''. Few distinct values (years, codes, countries): categorical. Many (person keys,
+    ids): Arrow-backed text; a categorical's index of a million keys costs more than it
+    saves."""
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = values.cast(pa.string())
+    trimmed = pa_compute.utf8_trim_whitespace(values.combine_chunks()).fill_null("")
+    encoded = trimmed.dictionary_encode()
+    if len(encoded.dictionary) <= max(len(encoded) // 20, 1000):
+        return encoded.to_pandas()
+    return trimmed.to_pandas()
 
 
 def read_csv(path: Path) -> RawTable:
@@ -402,25 +412,34 @@ def read_excel(path: Path, sheet: str | int = 0) -> RawTable:
 
 
 def read_parquet(path: Path) -> RawTable:
-    """Read a Parquet file; row numbers count data rows from 2 (as if a header were row 1)."""
+    """Read a Parquet file; row numbers count data rows from 2 (as if a header were row 1).
+
+    Text, integer and boolean columns go through Arrow as text (categorical when they
+    repeat, as for CSV); dates and decimals become text the way Excel cells do."""
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
     except Exception as error:  # pyarrow raises several types for damaged files
         raise ReadError(f"{path.name}: not a readable Parquet file: {error}") from error
-    headers = [str(column) for column in frame.columns]
-    text = pd.DataFrame(
-        {
-            index: (
-                frame[column].astype("string").fillna("").astype(str)
-                if frame[column].dtype.kind in "OUSbiu" or str(frame[column].dtype) == "string"
-                else frame[column].map(_cell_text)
-            )
-            for index, column in enumerate(frame.columns)
-        }
-    )
-    table = _finish(path, headers, text)
-    table.frame[ROW] = range(2, len(frame) + 2)
-    return table
+    headers = [str(name) for name in table.column_names]
+    rows = table.num_rows
+    columns: dict[int, pd.Series] = {}
+    for index in range(table.num_columns):
+        column = table.column(index)
+        kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+        if (
+            pa.types.is_string(kind)
+            or pa.types.is_large_string(kind)
+            or pa.types.is_integer(kind)
+            or pa.types.is_boolean(kind)
+        ):
+            columns[index] = _text_column(column)  # booleans as true/false
+        else:
+            columns[index] = column.to_pandas().map(_cell_text)
+    del table
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(rows))
+    result = _finish(path, headers, frame)
+    result.frame[ROW] = range(2, rows + 2)
+    return result
 
 
 def read_table(path: Path) -> RawTable:
