@@ -7,7 +7,6 @@ the dashboard's filter bar.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import sys
 from pathlib import Path
@@ -16,13 +15,21 @@ import click
 import duckdb
 import pandas as pd
 
+from dashboard.exports import (
+    About,
+    csv_text,
+    generated_now,
+    json_text,
+    workbook_sheets,
+    write_workbook,
+)
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
 from dashboard.kpis import query
 from dashboard.kpis.registry import BREAKDOWNS, UnknownKpi
 from dashboard.kpis.suppression import UNPROTECTED_WARNING, get_preset
 from dashboard.kpis.table import STATUS_LABEL, kpi_table
 from dashboard.kpis.targets import TargetsError, read_targets
-from etl.cells import neutralise_frame
+from dashboard.queries.status import published_meta
 from etl.settings import Settings
 
 
@@ -82,30 +89,46 @@ def run_kpis(
     connection = duckdb.connect(str(settings.database), read_only=True)
     try:
         table = kpi_table(connection.cursor(), state, context, targets, kpi_ids or None, by)
+        meta = published_meta(connection.cursor())
     except (UnknownKpi, query.UnknownBreakdown) as error:
         raise click.UsageError(str(error)) from error
     finally:
         connection.close()
     if chosen_years:
         table = table[table[query.ACADEMIC_YEAR].isin(chosen_years)].reset_index(drop=True)
-    _write(table, output_format, output)
+    about = About(
+        state=state,
+        suppression=context.suppression,
+        data_version=meta.get("data_version", ""),
+        published_at=meta.get("published_at", ""),
+        generated_at=generated_now(),
+        source="intl-kpi kpis",
+        by=by,
+    )
+    _write(table, output_format, output, about, targets, kpi_ids)
 
 
-def _write(table: pd.DataFrame, output_format: str, output: Path | None) -> None:
+def _write(
+    table: pd.DataFrame,
+    output_format: str,
+    output: Path | None,
+    about: About | None = None,
+    targets: list | None = None,
+    kpi_ids: tuple[str, ...] = (),
+) -> None:
     if output_format == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output FILE")
-        neutralise_frame(table).to_excel(output, index=False, sheet_name="KPIs")
-        click.echo(f"wrote {len(table)} rows to {output}")
+        if about is None:  # a caller without a selection to describe
+            about = About(FilterState(), "", "", "", generated_now(), "intl-kpi kpis")
+        sheets = workbook_sheets(table, about, targets or [], kpi_ids or None)
+        write_workbook(sheets, output)
+        click.echo(f"wrote {len(table)} rows to {output} (sheets: {', '.join(sheets)})")
         return
     if output_format == "csv":
-        text = neutralise_frame(table).to_csv(index=False)  # no live formulas from names
+        text = csv_text(table)  # no live formulas from names; years also as 2015-16
     elif output_format == "json":
-        records = [
-            {key: _json_value(value) for key, value in row.items()}
-            for row in table.to_dict(orient="records")
-        ]
-        text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(table)
     else:
         text = _human(table)
     if output is None:
@@ -113,16 +136,6 @@ def _write(table: pd.DataFrame, output_format: str, output: Path | None) -> None
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {len(table)} rows to {output}")
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def _number(value: float, unit: str) -> str:
