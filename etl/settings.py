@@ -49,6 +49,15 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _cache_backend(text: str) -> str:
+    value = text.strip()
+    if value.lower() in ("memory", "off"):
+        return value.lower()
+    if value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    raise ValueError(f"expected memory, off or a Redis URL (redis://HOST:PORT/DB), got {text!r}")
+
+
 def _country(text: str) -> str:
     value = text.strip().upper()
     if len(value) != 2 or not value.isalpha():
@@ -215,6 +224,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Sign-on redirect URL as registered (https://HOST/auth/oidc/callback); empty means "
         "taken from the request (behind a TLS proxy, set it).",
     ),
+    Setting(
+        "cache",
+        "INTL_KPI_CACHE",
+        "memory",
+        "Where chart results are cached per data version, selection and reader: memory (each "
+        "process its own), a Redis URL shared by every worker and machine "
+        "(redis://127.0.0.1:6379/0), or off.",
+        _cache_backend,
+    ),
 )
 
 
@@ -245,6 +263,7 @@ class Settings:
     oidc_client_secret: str = field(repr=False)
     oidc_roles_file: str
     oidc_redirect_url: str
+    cache: str = field(default="memory", repr=False)  # a Redis URL may hold a password
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
