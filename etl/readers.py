@@ -182,12 +182,13 @@ def _scan(path: Path, block_size: int = 1 << 24) -> _Scan:
             scan.lines += block.count(b"\n")
             scan.quotes = scan.quotes or b'"' in block
             carriage = block.count(b"\r")
-            pairs = block.count(b"\r\n") + (previous == b"\r" and block[:1] == b"\n")
-            if block.endswith(b"\r"):
-                carriage -= 1  # decided with the next block's first byte
-            if previous == b"\r":
-                carriage += 1
-            scan.lone_cr = scan.lone_cr or carriage > pairs
+            if carriage or previous == b"\r":
+                pairs = block.count(b"\r\n") + (previous == b"\r" and block[:1] == b"\n")
+                if block.endswith(b"\r"):
+                    carriage -= 1  # decided with the next block's first byte
+                if previous == b"\r":
+                    carriage += 1
+                scan.lone_cr = scan.lone_cr or carriage > pairs
             previous = block[-1:]
     if previous == b"\r":
         scan.lone_cr = True
@@ -261,11 +262,17 @@ def _text_column(values: pa.ChunkedArray) -> pd.Series:
         values = values.cast(values.type.value_type)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         values = values.cast(pa.string())
-    trimmed = pa_compute.utf8_trim_whitespace(values.combine_chunks()).fill_null("")
-    encoded = trimmed.dictionary_encode()
+    values = values.combine_chunks().fill_null("")
+    encoded = values.dictionary_encode()
+    # Whitespace is stripped per distinct value, not per row; only when stripping makes
+    # two values one (" DE" and "DE") is the column encoded again.
+    stripped = pa_compute.utf8_trim_whitespace(encoded.dictionary)
+    if not stripped.equals(encoded.dictionary):
+        values = pa_compute.take(stripped, encoded.indices)
+        encoded = values.dictionary_encode()
     if len(encoded.dictionary) <= max(len(encoded) // 20, 1000):
         return encoded.to_pandas()
-    return trimmed.to_pandas()
+    return values.to_pandas()
 
 
 def read_csv(path: Path) -> RawTable:

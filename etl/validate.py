@@ -605,7 +605,7 @@ def validate(
     rejects = collector.frame()
     rejected_rows = set(rejects["row"].tolist())
     keep = ~text[ROW].isin(rejected_rows)
-    accepted = typed[keep].copy()
+    accepted = typed[keep]
     accepted[ROW] = text.loc[keep, ROW].to_numpy()
     accepted, note = _sum_aggregated_groups(entity, accepted.reset_index(drop=True))
     validated = Validated(entity, file, accepted, rejects, rows_read)
@@ -616,7 +616,8 @@ def validate(
 
 def to_database_frame(validated: Validated) -> pd.DataFrame:
     """Accepted rows in the table's column order, with numpy/pandas types DuckDB reads."""
-    frame = validated.frame[list(validated.entity.column_names)].copy()
+    # No copy: pandas copies on write, so the typed frame is left as it is.
+    frame = validated.frame[list(validated.entity.column_names)]
     for column in validated.entity.columns:
         if column.kind == "date":
             frame[column.name] = pd.to_datetime(frame[column.name])
