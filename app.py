@@ -12,7 +12,7 @@ import dash
 from dash import Dash, dcc
 
 import dashboard.callbacks  # noqa: F401 (registers every callback)
-from dashboard import ids, runtime, security
+from dashboard import api, ids, runtime, security
 from dashboard.auth import web as auth
 from dashboard.components.shell import APP_TITLE, INDEX_STRING, app_layout, navigation_pages
 
@@ -40,6 +40,7 @@ app.layout = [
 server = app.server
 # Sign-in, roles and the audit log; refuses to start unsigned on a non-loopback address.
 auth.install(app)
+api.install(app)  # GET /api/v1/kpis and /api/v1/openapi.json (read-only)
 auth.refuse_unsafe_start(runtime.settings())
 security.protect(app)  # callback input checks, request size cap, CSP and headers
 # Refuse to serve before any request when the settings are unsafe (e.g. preset 'none').

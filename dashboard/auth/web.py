@@ -312,7 +312,9 @@ def install(app: dash.Dash) -> None:
     assets = f"{prefix}assets/"
 
     def refuse_unsigned() -> Response:
-        is_xhr = request.path.startswith(f"{prefix}_") or request.method != "GET"
+        is_xhr = (
+            request.path.startswith((f"{prefix}_", f"{prefix}api/")) or request.method != "GET"
+        )
         if is_xhr:
             return Response(
                 json.dumps({"error": "sign-in required", "login": f"{prefix}{LOGIN}"}),
