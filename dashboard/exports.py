@@ -29,6 +29,7 @@ from typing import IO, Any
 import pandas as pd
 
 from dashboard.filters_state import (
+    MAX_NAMED,
     FilterOptions,
     FilterState,
     academic_year_label,
@@ -39,7 +40,7 @@ from dashboard.i18n import _
 from dashboard.kpis import query
 from dashboard.kpis.registry import KPIS, THEMES, breakdown_label, get_kpi
 from dashboard.kpis.suppression import PRESETS
-from dashboard.kpis.table import scope_label
+from dashboard.kpis.table import kpi_table, scope_label
 from dashboard.kpis.targets import Target
 from etl.cells import neutralise_frame
 
@@ -133,6 +134,7 @@ class About:
             (_("Contents"), _("Every KPI of the selection, one sheet per theme")),
             (_("Selection"), describe(self.state, self.options)),
             (_("Scope"), scope_label(self.state)),
+            *self._listed(),
             (_("Academic years in the workbook"), _year_span(years)),
             (_("International basis"), basis_label(self.state.basis)),
             (
@@ -160,6 +162,15 @@ class About:
                 ),
             ),
         ]
+        return rows
+
+    def _listed(self) -> list[tuple[str, str]]:
+        """Every faculty and programme of a selection that the title only counts."""
+        rows = []
+        if len(self.state.faculties) > MAX_NAMED:
+            rows.append((_("Faculties"), ", ".join(self.state.faculties)))
+        if len(self.state.programmes) > MAX_NAMED:
+            rows.append((_("Programmes (codes)"), ", ".join(self.state.programmes)))
         return rows
 
 
@@ -306,6 +317,35 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     write_workbook(sheets, buffer)
     return buffer.getvalue()
+
+
+def kpi_workbook(
+    cursor: Any,
+    state: FilterState,
+    context: query.QueryContext,
+    targets: Sequence[Target],
+    *,
+    options: FilterOptions | None = None,
+    source: str = "dashboard",
+    user: str = "",
+) -> bytes:
+    """Every KPI of a selection as the workbook's bytes: what "Download everything" sends.
+    ``context`` carries the preset and the faculty scope (``runtime.query_context``)."""
+    from dashboard.queries.status import published_meta
+
+    table = kpi_table(cursor, state, context, list(targets))
+    meta = published_meta(cursor)
+    about = About(
+        state=state,
+        suppression=context.suppression,
+        data_version=meta.get("data_version", ""),
+        published_at=meta.get("published_at", ""),
+        generated_at=generated_now(),
+        source=source,
+        options=options,
+        user=user,
+    )
+    return workbook_bytes(workbook_sheets(table, about, targets))
 
 
 def read_workbook(source: Path | bytes) -> dict[str, pd.DataFrame]:

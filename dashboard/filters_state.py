@@ -479,21 +479,46 @@ def years_label(state: FilterState) -> str:
     )
 
 
+# A title names at most this many faculties or programmes; a longer selection is counted
+# ("7 programmes"): "Select all" once made a 1,968-character chart title.
+MAX_NAMED = 3
+
+
+def programme_label(code: str, options: FilterOptions | None) -> str:
+    """A programme as a title names it: its name, with cycle and code when another programme
+    shares the name (a bachelor and a master both called "Archaeology")."""
+    if options is None:
+        return code
+    chosen = next((p for p in options.programmes if p.code == code), None)
+    if chosen is None:
+        return code
+    twins = sum(1 for p in options.programmes if p.name == chosen.name)
+    if twins > 1:
+        return f"{chosen.name} ({cycle_label(chosen.cycle)}, {chosen.code})"
+    return chosen.name
+
+
 def describe(state: FilterState, options: FilterOptions | None = None) -> str:
-    """The selection in words, for chart titles and data sheets.
+    """The selection in words, for chart titles and data sheets. More than
+    :data:`MAX_NAMED` faculties or programmes are counted, not named.
 
     >>> describe(FilterState(2018, 2020, ("Law",), (), ("master",), "nationality"))
     '2018-19 to 2020-21 · faculty Law · all programmes · master · international by nationality'
+    >>> describe(FilterState(programmes=("1", "2", "3", "4", "5", "6", "7")))
+    'all years · all faculties · 7 programmes · all cycles · international by nationality'
     """
     parts: list[str] = [years_label(state)]
-    if state.faculties:
+    if len(state.faculties) > MAX_NAMED:
+        parts.append(_("{count} faculties").format(count=len(state.faculties)))
+    elif state.faculties:
         label = _("faculty") if len(state.faculties) == 1 else _("faculties")
         parts.append(f"{label} {', '.join(state.faculties)}")
     else:
         parts.append(_("all faculties"))
-    if state.programmes:
-        names = options.programme_names() if options is not None else {}
-        parts.append(", ".join(names.get(code, code) for code in state.programmes))
+    if len(state.programmes) > MAX_NAMED:
+        parts.append(_("{count} programmes").format(count=len(state.programmes)))
+    elif state.programmes:
+        parts.append(", ".join(programme_label(code, options) for code in state.programmes))
     else:
         parts.append(_("all programmes"))
     if state.cycles:

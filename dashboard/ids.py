@@ -32,6 +32,9 @@ DATA_LOADS_GRID = "data-loads-grid"
 DATA_TABLES_GRID = "data-tables-grid"
 DATA_FINDINGS_GRID = "data-findings-grid"
 DATA_ENROLMENT_CHART = "data-enrolment"  # a chart card prefix, see chart_* below
+# "Download everything": every KPI of the selection as one Excel workbook (dashboard.exports).
+DATA_WORKBOOK_BUTTON = "data-workbook-button"
+DATA_WORKBOOK_DOWNLOAD = "data-workbook-download"
 
 
 def nav_link(page_module: str) -> dict[str, Any]:

@@ -128,6 +128,7 @@ VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.nav_link("")["type"], "id"): check_nav_link_id,
     (ids.chart_download_csv("")["type"], "n_clicks"): check_clicks,
     (ids.chart_download_excel("")["type"], "n_clicks"): check_clicks,
+    (ids.DATA_WORKBOOK_BUTTON, "n_clicks"): check_clicks,
 }
 
 

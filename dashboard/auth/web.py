@@ -262,6 +262,11 @@ def download_request(body: Any) -> dict[str, Any] | None:
     if not isinstance(body, dict):
         return None
     outputs = _dash_ids(body.get("outputs"))
+    if any(entry["id"] == ids.DATA_WORKBOOK_DOWNLOAD for entry in outputs):
+        # "Download everything": every KPI of the selection in one workbook.
+        state = [e for e in _dash_ids(body.get("state")) if e["id"] == ids.FILTER_STATE]
+        selection = state[0].get("value") if state else None
+        return {"chart": "all-kpis", "format": "xlsx", "selection": selection}
     charts = [
         entry["id"].get("chart")
         for entry in outputs
@@ -312,9 +317,7 @@ def install(app: dash.Dash) -> None:
     assets = f"{prefix}assets/"
 
     def refuse_unsigned() -> Response:
-        is_xhr = (
-            request.path.startswith((f"{prefix}_", f"{prefix}api/")) or request.method != "GET"
-        )
+        is_xhr = request.path.startswith((f"{prefix}_", f"{prefix}api/")) or request.method != "GET"
         if is_xhr:
             return Response(
                 json.dumps({"error": "sign-in required", "login": f"{prefix}{LOGIN}"}),

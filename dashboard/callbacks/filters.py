@@ -8,13 +8,13 @@ charts listen to is updated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dash import Input, Output, State, callback, ctx, no_update
 
 from dashboard import ids, runtime
-from dashboard.components.filters import notice_children, programme_options
+from dashboard.components.filters import expand_groups, notice_children, programme_options
 from dashboard.filters_state import (
     QUERY_BASIS,
     QUERY_CYCLE,
@@ -91,7 +91,11 @@ def synchronise(
     if from_url:
         state, notices, new_search = url_state, url_notices, no_update
     else:
-        state, _ignored = parse_query(controls.as_query(), options, default_basis)
+        # A group's "all programmes" option stands for its programmes' codes.
+        programmes = expand_groups(controls.programmes or [], options.programmes)
+        state, _ignored = parse_query(
+            replace(controls, programmes=programmes).as_query(), options, default_basis
+        )
         if state == url_state:
             # Nothing changed (e.g. the controls were just rendered from this URL): keep the
             # notices about what the link asked for.

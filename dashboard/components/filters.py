@@ -19,6 +19,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.filters_state import (
     BASES,
+    CYCLES,
     FilterOptions,
     FilterState,
     Programme,
@@ -34,19 +35,77 @@ def year_options(years: Sequence[int]) -> list[dict[str, str]]:
     return [{"label": academic_year_label(year), "value": str(year)} for year in years]
 
 
-def faculty_options(faculties: Sequence[str]) -> list[dict[str, str]]:
-    return [{"label": faculty, "value": faculty} for faculty in faculties]
+def central_units(options: FilterOptions) -> tuple[str, ...]:
+    """Units that are not faculties: those with staff but no programme of their own
+    ("University Services", "Executive Board Office", "University Library")."""
+    teaching = {p.faculty for p in options.programmes}
+    return tuple(f for f in options.faculties if f not in teaching)
+
+
+def faculty_options(faculties: Sequence[str], units: Sequence[str] = ()) -> list[dict[str, str]]:
+    """Options of the faculty dropdown: faculties first, then the central units, labelled
+    as such (a unit has staff figures but no students)."""
+    apart = set(units)
+    return [{"label": f, "value": f} for f in faculties if f not in apart] + [
+        {"label": _("{unit} (central unit)").format(unit=f), "value": f}
+        for f in faculties
+        if f in apart
+    ]
+
+
+# The value of a group's "all programmes" option; the filter callback replaces it with the
+# group's programme codes (dashboard/callbacks/filters.py), so it never reaches the URL.
+GROUP_PREFIX = "programmes-of:"
+# A group gets its own "all ..." option from this many programmes on.
+MIN_GROUP_SIZE = 2
+
+
+def group_value(faculty: str, cycle: str) -> str:
+    return f"{GROUP_PREFIX}{faculty}|{cycle}"
+
+
+def expand_groups(values: Sequence[str], programmes: Sequence[Programme]) -> list[str]:
+    """``values`` with each group option replaced by its programmes' codes, without
+    duplicates, in order."""
+    expanded: list[str] = []
+    for value in values:
+        if value.startswith(GROUP_PREFIX):
+            faculty, _sep, cycle = value.removeprefix(GROUP_PREFIX).rpartition("|")
+            expanded += [p.code for p in programmes if p.faculty == faculty and p.cycle == cycle]
+        else:
+            expanded.append(value)
+    return list(dict.fromkeys(expanded))
+
+
+def _cycle_order(cycle: str) -> int:
+    return CYCLES.index(cycle) if cycle in CYCLES else len(CYCLES)
 
 
 def programme_options(programmes: Sequence[Programme]) -> list[dict[str, str]]:
-    """Options of the programme dropdown: the name, with cycle and code to tell twins apart."""
-    return [
-        {
-            "label": f"{p.name} ({cycle_label(p.cycle)}, {p.code})",
-            "value": p.code,
-        }
-        for p in programmes
-    ]
+    """Options of the programme dropdown, grouped by faculty and cycle: each group of two
+    or more programmes starts with an option that selects the whole group; a programme is
+    labelled with its name, cycle and code (19 names are shared by several programmes)."""
+    ordered = sorted(programmes, key=lambda p: (p.faculty, _cycle_order(p.cycle), p.name, p.code))
+    sizes: dict[tuple[str, str], int] = {}
+    for p in ordered:
+        sizes[(p.faculty, p.cycle)] = sizes.get((p.faculty, p.cycle), 0) + 1
+    options: list[dict[str, str]] = []
+    current: tuple[str, str] | None = None
+    for p in ordered:
+        group = (p.faculty, p.cycle)
+        if group != current:
+            current = group
+            if sizes[group] >= MIN_GROUP_SIZE:
+                options.append(
+                    {
+                        "label": _("All {cycle} programmes of {faculty} ({count})").format(
+                            cycle=cycle_label(p.cycle), faculty=p.faculty, count=sizes[group]
+                        ),
+                        "value": group_value(*group),
+                    }
+                )
+        options.append({"label": f"{p.name} ({cycle_label(p.cycle)}, {p.code})", "value": p.code})
+    return options
 
 
 def cycle_options(cycles: Sequence[str]) -> list[dict[str, str]]:
@@ -125,7 +184,7 @@ def filter_bar(state: FilterState, options: FilterOptions, notices: Sequence[str
                             ids.FILTER_FACULTY,
                             dcc.Dropdown(
                                 id=ids.FILTER_FACULTY,
-                                options=faculty_options(options.faculties),
+                                options=faculty_options(options.faculties, central_units(options)),
                                 value=list(state.faculties),
                                 multi=True,
                                 placeholder=_("All faculties"),

@@ -7,7 +7,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import ids, runtime
@@ -23,7 +23,7 @@ from dashboard.components.definitions import definitions_table, targets_table
 from dashboard.components.page import PageContext, page_layout
 from dashboard.i18n import _
 from etl.status import read_status
-from etl.users import DATA_DETAILS
+from etl.users import DATA_DETAILS, DOWNLOAD
 
 dash.register_page(
     __name__,
@@ -40,6 +40,29 @@ def _section(heading: str, *children: Any, section_id: str) -> html.Section:
         [html.H2(heading, className="h4", id=f"{section_id}-heading"), *children],
         className="data-section",
         **{"aria-labelledby": f"{section_id}-heading"},
+    )
+
+
+def workbook_section() -> html.Section:
+    """ "Download everything": every KPI of the selection in one Excel workbook."""
+    return _section(
+        _("Download everything"),
+        html.P(
+            _(
+                "Every KPI for the selection above in one Excel workbook: a sheet per theme, "
+                "the definitions, the targets and a data sheet (selection, suppression "
+                "preset, data version). The same rows as `intl-kpi kpis` and /api/v1/kpis."
+            )
+        ),
+        dbc.Button(
+            _("Download everything (Excel)"),
+            id=ids.DATA_WORKBOOK_BUTTON,
+            color="primary",
+            outline=True,
+            class_name="mb-3",
+        ),
+        dcc.Download(id=ids.DATA_WORKBOOK_DOWNLOAD),
+        section_id="data-workbook",
     )
 
 
@@ -123,11 +146,12 @@ def content(page: PageContext) -> list[Component]:
             section_id="data-targets",
         ),
     ]
+    workbook = [workbook_section()] if runtime.may(DOWNLOAD) else []
     if not runtime.may(DATA_DETAILS):
         # Loads, row counts, findings and headcounts are university-wide: a faculty
         # manager's role sees the definitions and targets only.
-        return sections[-2:]
-    return sections
+        return workbook + sections[-2:]
+    return workbook + sections
 
 
 def layout(**query: str | list[str]) -> Component:

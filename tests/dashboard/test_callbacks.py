@@ -70,7 +70,8 @@ def test_changing_a_control_writes_the_url(options):
     values = synchronise(False, current, _controls(state), None, options, "nationality")
     assert values[0] == "?from=2015&to=2024&faculty=Science&basis=nationality&breakdown=faculty"
     assert values[5] == [], "the programme outside the faculty is dropped from the control"
-    assert [o["value"] for o in values[4]] == ["60002", "70001", "50002"]
+    # Grouped by faculty and cycle (issue 13): Physics (bachelor), Astronomy (master), PhD.
+    assert [o["value"] for o in values[4]] == ["50002", "60002", "70001"]
     assert values[9] is False
     assert FilterState.from_dict(values[10]).faculties == ("Science",)
 
