@@ -29,8 +29,12 @@ $(DATABASE): | $(VENV)/.installed
 demo: install
 	$(BIN)/intl-kpi demo
 
+# gunicorn on the loopback address only (sign-in is off in the demo): two worker processes,
+# one per core, each answering four callbacks at a time (a page fires 13 at once).
+HOST_PORT ?= 127.0.0.1:$(or $(INTL_KPI_PORT),8050)
 run: install $(DATABASE)
-	$(BIN)/python app.py
+	@echo "Serving the dashboard on http://$(HOST_PORT)"
+	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 120 --bind $(HOST_PORT) app:server
 
 test: install-test
 	$(BIN)/ruff check .
