@@ -168,3 +168,21 @@ def test_validation_of_categorical_and_plain_columns_agrees(tmp_path, settings, 
     assert fast_result.frame[columns].astype(str).equals(exact_result.frame[columns].astype(str))
     assert fast_result.notes == exact_result.notes
     assert list(fast_result.frame["headcount"]) == [1, 7]
+
+
+def test_duplicate_keys_on_codes_agree_with_pandas():
+    import numpy as np
+
+    from etl.validate import _duplicated, _key_codes
+
+    rng = np.random.default_rng(3)
+    keys = pd.DataFrame(
+        {
+            "year": pd.array(rng.choice([2019, 2020, None], 5000), dtype="Int64"),
+            "student": pd.Series(rng.choice(["s1", "s2", "s3", None], 5000), dtype="str"),
+            "programme": pd.Categorical(rng.choice(["B1", "B2", None], 5000)),
+            "phase": pd.Series(rng.choice(["a", "b", None], 5000), dtype=object),
+        }
+    )
+    codes = [_key_codes(keys[column]) for column in keys]
+    assert _duplicated(codes, keys.index).equals(keys.duplicated(keep="first"))
