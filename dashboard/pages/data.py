@@ -57,7 +57,7 @@ def workbook_section() -> html.Section:
         dbc.Button(
             _("Download everything (Excel)"),
             id=ids.DATA_WORKBOOK_BUTTON,
-            color="primary",
+            color="dark",  # outline-primary's blue text fails WCAG AA contrast (axe)
             outline=True,
             class_name="mb-3",
         ),

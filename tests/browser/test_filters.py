@@ -36,11 +36,11 @@ def test_each_filter_writes_the_url(page, app_server):
     choose(page, ids.FILTER_FACULTY, "Science")
     page.wait_for_url(re.compile(r"faculty=Science"))
     settle(page)
-    # The programme list follows the faculty.
+    # The programme list follows the faculty, grouped by cycle (issue 13).
     assert dropdown_options(page, ids.FILTER_PROGRAMME) == [
+        "Physics (bachelor, 50002)",
         "Astronomy (master, 60002)",
         "PhD programme Science (PhD, 70001)",
-        "Physics (bachelor, 50002)",
     ]
 
     choose(page, ids.FILTER_PROGRAMME, "Physics (bachelor, 50002)")
