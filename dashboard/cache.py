@@ -33,6 +33,7 @@ from dash.development.base_component import Component
 from flask_caching.backends import NullCache, RedisCache, SimpleCache
 
 from dashboard import runtime
+from dashboard.queries.status import published_meta
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def published_version() -> tuple[str, str]:
     if before is not None and before in _published:
         return _published[before]
     with runtime.callback_cursor() as cursor:
-        meta = dict(cursor.execute("select key, value from meta").fetchall())
+        meta = published_meta(cursor)
     version = (str(meta.get("data_version", "")), str(meta.get("published_at", "")))
     # Kept only when no publish landed while the meta was read (else the next call reads
     # it again): the identity and the version must describe the same file.
