@@ -13,7 +13,9 @@ closed!" and "connection is busy" under a threaded server).
 DuckDB caches database instances by canonical file path, so ``duckdb.connect(path)`` while
 the old snapshot is still open would hand back the old snapshot. Each snapshot is therefore
 its own in-memory instance with the file ``ATTACH``-ed read-only; every cursor starts with
-``USE`` of it, so queries name tables as before. Snapshots are opened lazily on first use,
+``USE`` of it, so queries name tables as before. The KPI layer's shared views and macros
+(``dashboard/kpis/sql/views``) are created once per snapshot in the instance's in-memory
+catalog, which every cursor's search path includes. Snapshots are opened lazily on first use,
 i.e. after gunicorn forks its workers.
 """
 
@@ -25,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from dashboard.kpis.query import shared_views_sql
 
 CATALOG = "published_snapshot"  # the attached database's name inside a snapshot's instance
 
@@ -46,6 +50,10 @@ class Snapshot:
         quoted = str(path).replace("'", "''")
         try:
             self.connection.execute(f"attach '{quoted}' as {CATALOG} (read_only)")
+            # The KPI layer's shared views and macros, built once per snapshot in the
+            # instance's own (writable, in-memory) catalog: every cursor sees them.
+            self.connection.execute(f"use memory; set search_path = 'memory.main,{CATALOG}.main'")
+            self.connection.execute(shared_views_sql())
         except BaseException:
             self.connection.close()
             raise
@@ -137,7 +145,7 @@ class PublishedDatabase:
             snapshot.lent += 1
         lent = SnapshotCursor(raw, snapshot, self)
         try:
-            raw.execute(f"use {CATALOG}")
+            raw.execute(f"use {CATALOG}; set search_path = '{CATALOG}.main,memory.main'")
         except BaseException:
             lent.close()
             raise

@@ -1,7 +1,8 @@
 """The ``intl-kpi`` command line: build the demo, load files, show what is published, list and
-roll back published versions, write input templates (and, from the KPI engine, compute the
-KPI table). Results go to stdout; progress and log lines go to stderr through ``logging``
-(``-q`` warnings only, ``-v`` debug)."""
+roll back published versions, write input templates. The ``intl-kpi`` entry point adds the
+KPI table (``intl-kpi kpis``) in ``dashboard/cli.py``: the ETL never imports the dashboard.
+Results go to stdout; progress and log lines go to stderr through ``logging`` (``-q``
+warnings only, ``-v`` debug)."""
 
 from __future__ import annotations
 
@@ -173,16 +174,9 @@ def demo(
 
     settings = _settings(database)
     if Path(settings.database).exists() and not replace_real_data:
-        import duckdb
+        from etl.status import published_is_demo
 
-        connection = duckdb.connect(str(settings.database), read_only=True)
-        try:
-            is_demo = connection.execute(
-                "select value from meta where key = 'is_demo'"
-            ).fetchall() == [("true",)]
-        finally:
-            connection.close()
-        if not is_demo:
+        if not published_is_demo(settings.database):
             click.echo(
                 f"Error: {settings.database} holds real data; the demo would replace it. "
                 "Use --database OTHER.duckdb, or --replace-real-data.",
@@ -200,20 +194,14 @@ def demo(
 @database_option
 def status(database: Path | None) -> None:
     """Show what is published: version, loads, files, row counts, quality findings."""
-    import duckdb
-
-    from etl.status import read_status
+    from etl.status import read_published, read_status
 
     settings = _settings(database)
     if not Path(settings.database).exists():
         click.echo(f"No database is published at {settings.database}.", err=True)
         click.echo("Run `intl-kpi demo` or `intl-kpi load FILES`.", err=True)
         sys.exit(1)
-    connection = duckdb.connect(str(settings.database), read_only=True)
-    try:
-        published = read_status(connection)
-    finally:
-        connection.close()
+    published = read_published(Path(settings.database), read_status)
     click.echo(f"Database: {settings.database}")
     click.echo(
         f"Data version {published.data_version}, published {published.published_at} UTC"
@@ -306,57 +294,6 @@ def rollback(version: int | None, database: Path | None) -> None:
         click.echo(f"Error: {error}", err=True)
         sys.exit(3)
     click.echo(f"Published version {published} again ({settings.database}).")
-
-
-@main.command()
-@database_option
-@click.option("--kpi", "kpi_ids", multiple=True, help="KPI id (repeatable; default: all).")
-@click.option("--year", "years", multiple=True, help="Academic year, 2019 or 2019-20 (repeatable).")
-@click.option("--from", "year_from", default=None, help="First academic year of a range.")
-@click.option("--to", "year_to", default=None, help="Last academic year of a range.")
-@click.option("--faculty", "faculties", multiple=True, help="Faculty (repeatable).")
-@click.option("--programme", "programmes", multiple=True, help="Programme code (repeatable).")
-@click.option(
-    "--cycle",
-    "cycles",
-    multiple=True,
-    type=click.Choice(["bachelor", "master", "phd", "short_cycle"]),
-    help="Cycle (repeatable).",
-)
-@click.option("--by", "by", default=None, help="Break down by this dimension (see README).")
-@click.option(
-    "--basis",
-    type=click.Choice(["nationality", "prior_education", "both"]),
-    default=None,
-    help="International basis (default: the INTL_KPI_BASIS setting).",
-)
-@click.option(
-    "--suppression",
-    type=click.Choice(["round5", "duo", "hesa", "none"]),
-    default=None,
-    help="Disclosure-control preset (default: the INTL_KPI_SUPPRESSION setting). 'none' is "
-    "UNPROTECTED: counts of 1-4 people, for analysts with clearance only.",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv", "json", "xlsx"]),
-    default="table",
-    help="Output format (xlsx needs --output).",
-)
-@click.option(
-    "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="File."
-)
-def kpis(database: Path | None, **options: object) -> None:
-    """Compute the KPI table (value, numerator, denominator, targets, status) for a
-    selection, through the same query layer as the dashboard."""
-    from dashboard.kpis.cli import run_kpis
-
-    settings = _settings(database)
-    if not Path(settings.database).exists():
-        click.echo(f"No database is published at {settings.database}.", err=True)
-        sys.exit(1)
-    run_kpis(settings, **options)
 
 
 @main.command()

@@ -1,15 +1,23 @@
 """What is published: the one reading of the load metadata shared by ``intl-kpi status`` and
-the dashboard's Data page, and the kept versions listed by ``intl-kpi history``."""
+the dashboard's Data page, and the kept versions listed by ``intl-kpi history``.
+
+Part of the read layer (with ``dashboard/queries/`` and the KPI layer): the ETL's commands
+read the published database only through these functions.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
 from etl.entities import ENTITIES
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,9 +38,46 @@ class PublishedStatus:
     enrolment_by_year: pd.DataFrame
 
 
+def read_meta(cursor: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every ``meta`` key and value (``data_version``, ``published_at``, ``is_demo``, ...)."""
+    return dict(cursor.execute("select key, value from meta").fetchall())
+
+
+def read_published(database: Path, reader: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """``reader`` on a read-only connection to the database file, closed afterwards (the
+    command line's access; the dashboard's is ``dashboard.db``)."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return reader(connection.cursor())
+    finally:
+        connection.close()
+
+
+def published_is_demo(database: Path) -> bool:
+    """Whether the published database holds the synthetic demo only."""
+    return read_published(database, read_meta).get("is_demo") == "true"
+
+
+def published_faculties(database: Path) -> list[str] | None:
+    """The faculties of the published data (``None`` when nothing can be read): what a
+    faculty manager's scope may name (``intl-kpi users``)."""
+    if not Path(database).exists():
+        return None
+    try:
+        rows = read_published(
+            database,
+            lambda cursor: cursor.execute(
+                "select faculty from programmes union select faculty from staff"
+            ).fetchall(),
+        )
+    except duckdb.Error:
+        return None
+    return sorted(str(faculty) for (faculty,) in rows if faculty)
+
+
 def read_status(cursor: duckdb.DuckDBPyConnection) -> PublishedStatus:
     """Read the published database's metadata (an empty history if nothing was loaded)."""
-    meta = dict(cursor.execute("select key, value from meta").fetchall())
+    meta = read_meta(cursor)
     loads = cursor.execute(
         """
         select load_id, loaded_at, file_name, sha256, format, entities, rows_read,
@@ -104,20 +149,12 @@ def read_history(database: Path) -> list[KeptVersion]:
 
     published: tuple[str, str] | None = None
     if database.exists():
-        connection = duckdb.connect(str(database), read_only=True)
-        try:
-            meta = dict(connection.execute("select key, value from meta").fetchall())
-        finally:
-            connection.close()
+        meta = read_published(database, read_meta)
         published = (meta.get("data_version", ""), meta.get("published_at", ""))
     kept = []
     for version in reversed(snapshot_versions(database)):
         path = snapshot_path(database, version)
-        connection = duckdb.connect(str(path), read_only=True)
-        try:
-            status = read_status(connection)
-        finally:
-            connection.close()
+        status = read_published(path, read_status)
         last_load = status.loads["load_id"].max() if not status.loads.empty else None
         files = status.loads[status.loads["load_id"] == last_load][
             ["file_name", "rows_accepted", "sha256"]

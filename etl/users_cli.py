@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from etl.settings import Settings
+from etl.status import published_faculties
 from etl.users import FACULTY_MANAGER, ROLES, UserError, UserStore, users_file
 
 
@@ -25,27 +26,6 @@ def _settings(database: Path | None) -> Settings:
 
 def _store(database: Path | None) -> UserStore:
     return UserStore(users_file(_settings(database)))
-
-
-def published_faculties(database: Path) -> list[str] | None:
-    """The faculties of the published data (``None`` when nothing can be read)."""
-    import duckdb
-
-    if not Path(database).exists():
-        return None
-    try:
-        connection = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        rows = connection.execute(
-            "select faculty from programmes union select faculty from staff"
-        ).fetchall()
-    except duckdb.Error:
-        return None
-    finally:
-        connection.close()
-    return sorted(str(faculty) for (faculty,) in rows if faculty)
 
 
 def _password(from_stdin: bool) -> str:

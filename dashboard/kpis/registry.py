@@ -43,13 +43,53 @@ COOPERATION_ACTIONS = (
     "other",
 )
 
-UNITS = {
-    "percent": _("%"),
-    "count": _("count"),
-    "index": _("effective number"),
-    "ratio": _("incoming per outgoing"),
-    "per_100": _("per 100 staff of the group"),
+
+@dataclass(frozen=True)
+class Unit:
+    """What a KPI's value is: how it comes from the numerator and denominator, how it is
+    written and titled, and what disclosure control checks (``query.finalise``)."""
+
+    name: str
+    # Axis title, table header and the unit column of downloads (translated where shown).
+    label: str
+    # value = scale x numerator / denominator; None: not a rate (``count``: the numerator;
+    # ``index``: the value comes with its SQL).
+    scale: float | None
+    # Suppression: "rate" (numerator of denominator), "population" (the people behind an
+    # index: its denominator) or "none" (a count is no rate: nothing withheld for want of a
+    # denominator).
+    suppression_rate: str
+    # How a value is written: decimals in text (CLI, cards) and the d3 format of charts.
+    decimals: int
+    chart_format: str
+    suffix: str = ""
+
+    @property
+    def is_rate(self) -> bool:
+        return self.scale is not None
+
+    def value_from_numerator(self) -> bool:
+        return self.name == "count"
+
+    def text(self, value: float | None) -> str:
+        """A value as the command line and the overview cards write it ("" for none)."""
+        if value is None or value != value:  # noqa: PLR0124 (NaN)
+            return ""
+        thousands = "," if self.decimals == 0 else ""
+        return f"{value:{thousands}.{self.decimals}f}{self.suffix}"
+
+
+UNIT_SPECS = {
+    unit.name: unit
+    for unit in (
+        Unit("percent", _("%"), 100.0, "rate", 1, ".1f", "%"),
+        Unit("count", _("count"), None, "none", 0, ",.0f"),
+        Unit("index", _("effective number"), None, "population", 2, ".1f"),
+        Unit("ratio", _("incoming per outgoing"), 1.0, "rate", 2, ".2f"),
+        Unit("per_100", _("per 100 staff of the group"), 100.0, "rate", 2, ".1f"),
+    )
 }
+UNITS = {name: unit.label for name, unit in UNIT_SPECS.items()}
 THEMES = {
     "diversity": _("Nationality diversity"),
     "mobility": _("Mobility"),
@@ -112,10 +152,20 @@ class Kpi:
     # A label on the value column when the KPI falls back to another method.
     note: str = ""
     cycle: str | None = None
+    # The KPI's SQL file under dashboard/kpis/sql/ (default: ``<family>/<id>.sql`` in any
+    # family folder) and the values it binds besides the filter selection (``$cycle`` is
+    # ``cycle``), e.g. ``(("staff_type", "academic"),)``.
+    sql: str = ""
+    sql_parameters: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def unit_spec(self) -> Unit:
+        """The unit as an object (``unit`` is its name, the public column value)."""
+        return UNIT_SPECS[self.unit]
 
     @property
     def is_rate(self) -> bool:
-        return self.unit in ("percent", "ratio", "per_100")
+        return self.unit_spec.is_rate
 
     def text(self, attribute: str) -> str:
         """A text attribute, translated."""
@@ -123,7 +173,7 @@ class Kpi:
         return _(value) if value else ""
 
     def unit_label(self) -> str:
-        return UNITS[self.unit]
+        return self.unit_spec.label
 
 
 _STUDENT_BREAKDOWNS = (
@@ -161,6 +211,7 @@ def _intl_share(cycle: str, name: str, reference: str) -> Kpi:
         policy_reference=reference,
         share=True,
         cycle=cycle,
+        sql="students/intl_share.sql",
     )
 
 
@@ -189,6 +240,8 @@ def _staff_share(suffix: str, who: str, reference: str) -> Kpi:
         filters=("years", "faculty"),
         policy_reference=reference,
         share=True,
+        sql="staff/intl_share_staff.sql",
+        sql_parameters=(("staff_type", "academic" if suffix == "academic_staff" else None),),
     )
 
 
@@ -230,6 +283,7 @@ def _mobility_rate(cycle: str, label: str) -> Kpi:
         ),
         share=True,
         cycle=cycle,
+        sql="mobility/outgoing_mobility_rate.sql",
     )
 
 
@@ -258,6 +312,8 @@ def _staff_mobility(group: str, reference: str) -> Kpi:
         breakdowns=("faculty", "activity"),
         filters=("years", "faculty"),
         policy_reference=reference,
+        sql="staff/staff_mobility_rate.sql",
+        sql_parameters=(("staff_type", group),),
     )
 
 

@@ -348,7 +348,7 @@ def _triggered(cells: list[Any]) -> list[str]:
 
 
 def test_hostile_names_are_neutralised_in_the_cli_csv_and_xlsx(on_hostile, tmp_path):
-    from etl.cli import main
+    from dashboard.cli import main
 
     runner = CliRunner()
     result = runner.invoke(main, ["kpis", "--database", str(on_hostile), "--by", "faculty",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from etl.cli import main
+from dashboard.cli import main
 from etl.entities import ENTITIES
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "canonical"

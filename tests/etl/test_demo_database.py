@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from etl.cli import main
+from dashboard.cli import main
 from tests.conftest import query
 
 HOME = "'NL'"

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dashboard.cli import main
 from dashboard.kpis.table import TABLE_COLUMNS
-from etl.cli import main
 from tests.kpis.conftest import publish
 
 REPO = Path(__file__).resolve().parents[2]

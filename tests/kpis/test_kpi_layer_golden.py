@@ -14,6 +14,7 @@ Regenerate only when a number is meant to change, and say why in the commit:
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -110,3 +111,116 @@ def test_every_kpi_cell_matches_the_golden_file(demo_database_cursor) -> None:
         pd.testing.assert_frame_equal(
             mine, rows.reset_index(drop=True), check_exact=True, obj=" / ".join(key)
         )
+
+
+def test_the_sql_rules_are_the_registry_rules() -> None:
+    """The macros of ``sql/views/rules.sql`` say what the registry says."""
+    from dashboard.kpis import query, registry
+
+    connection = duckdb.connect()
+    connection.execute("create table country_membership (iso2 varchar, country varchar, "
+                       "member_from date, member_until date)")  # fmt: skip
+    connection.execute("create table countries (iso2 varchar, continent varchar)")
+    query.create_views_for_rules(connection)
+    activities = sorted(
+        set(registry.BENCHMARK_ACTIVITIES)
+        | set(registry.BLENDED_VIRTUAL_ACTIVITIES)
+        | set(registry.STAFF_MOBILITY_ACTIVITIES)
+        | set(registry.RECOGNITION_ACTIVITIES)
+        | set(registry.EXCHANGE_BALANCE_ACTIVITIES)
+        | {"other_activity"}
+    )
+
+    def which(macro: str, values: list[str]) -> tuple[str, ...]:
+        kept = connection.execute(
+            f"select list_filter($values, lambda v: {macro}(v))", {"values": values}
+        ).fetchone()[0]
+        return tuple(kept)
+
+    assert set(which("benchmark_activity", activities)) == set(registry.BENCHMARK_ACTIVITIES)
+    assert set(which("blended_or_virtual", activities)) == set(registry.BLENDED_VIRTUAL_ACTIVITIES)
+    assert set(which("staff_mobility_activity", activities)) == set(
+        registry.STAFF_MOBILITY_ACTIVITIES
+    )
+    assert set(which("recognition_activity", activities)) == set(registry.RECOGNITION_ACTIVITIES)
+    actions = [*registry.COOPERATION_ACTIONS, "erasmus_mundus"]
+    assert which("cooperation_action", actions) == registry.COOPERATION_ACTIONS
+    days, ects = registry.BENCHMARK_MIN_DAYS, registry.BENCHMARK_MIN_ECTS
+    checks = connection.execute(
+        "select qualifying_stay('study', $days, null), qualifying_stay('study', $days - 1, "
+        "$ects - 1), qualifying_stay('study', null, $ects), "
+        "balance_stay($activity, $days, null), balance_stay($activity, $days - 1, null)",
+        {"days": days, "ects": ects, "activity": registry.EXCHANGE_BALANCE_ACTIVITIES[0]},
+    ).fetchone()
+    assert checks == (True, False, True, True, False)
+    balance = [a for a in activities if connection.execute(
+        "select balance_stay($a, null, null)", {"a": a}).fetchone()[0]]  # fmt: skip
+    assert set(balance) == set(registry.EXCHANGE_BALANCE_ACTIVITIES)
+
+
+def test_every_kpi_has_one_sql_file_with_known_breakdowns() -> None:
+    """One registry entry, one SQL file: every KPI's file exists, and every breakdown the
+    registry allows has an expression for each family the file marks."""
+    from dashboard.kpis import query
+
+    for kpi in KPIS:
+        for by in (None, *kpi.breakdowns):
+            sql = query.kpi_sql(kpi, by)
+            assert "/* breakdown:" not in sql, (kpi.id, by)
+
+
+# The read layer: the only modules that run SQL against the published database (and the
+# sign-in throttle's own store, which is not the published database).
+READ_LAYER = {
+    "dashboard/kpis/query.py",
+    "dashboard/queries/filters.py",
+    "dashboard/queries/status.py",
+    "dashboard/db.py",
+    "etl/status.py",
+    "dashboard/auth/throttle.py",
+}
+
+
+def test_only_the_read_layer_runs_sql() -> None:
+    """No page, callback, component, chart or command runs SQL of its own (issue 12)."""
+    root = Path(__file__).parent.parent.parent
+    sources = [*root.glob("dashboard/**/*.py"), root / "app.py", root / "etl" / "cli.py"]
+    sources += [root / "etl" / "users_cli.py", root / "etl" / "docs.py"]
+    offenders = []
+    for path in sources:
+        relative = path.relative_to(root).as_posix()
+        if relative in READ_LAYER or not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if ".execute(" in text or ".sql(" in text:
+            offenders.append(relative)
+    assert offenders == []
+
+
+def test_the_etl_cli_does_not_import_the_dashboard() -> None:
+    """``intl-kpi kpis`` is assembled in ``dashboard/cli.py``: the ETL's command line no
+    longer imports the KPI layer."""
+    root = Path(__file__).parent.parent.parent
+    for name in ("cli.py", "status.py", "users_cli.py"):
+        tree = ast.parse((root / "etl" / name).read_text(encoding="utf-8"))
+        imported = [
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        ]
+        assert not [module for module in imported if module and module.startswith("dashboard")]
+
+
+def test_a_unit_is_an_object() -> None:
+    from dashboard.kpis.registry import UNIT_SPECS, get_kpi
+
+    assert get_kpi("intl_share_master").unit_spec.text(23.456) == "23.5%"
+    assert UNIT_SPECS["count"].text(1234.0) == "1,234"
+    assert UNIT_SPECS["ratio"].text(0.8512) == "0.85"
+    assert UNIT_SPECS["per_100"].text(float("nan")) == ""
+    assert [name for name, unit in UNIT_SPECS.items() if unit.is_rate] == [
+        "percent",
+        "ratio",
+        "per_100",
+    ]

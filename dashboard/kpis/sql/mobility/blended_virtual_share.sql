@@ -1,0 +1,12 @@
+-- blended_virtual_share: blended intensive programmes and virtual exchanges as a share (%)
+-- of all outgoing student mobilities.
+select m.academic_year, 'all' /* breakdown: stays */ as grp,
+       coalesce(sum(m.headcount) filter (where blended_or_virtual(m.activity)), 0) as numerator,
+       sum(m.headcount) as denominator
+from outgoing_student_stays m
+where in_years(m.academic_year, $year_from, $year_to)
+  and chosen(m.faculty, $faculties)
+  and in_scope(m.faculty, $scoped, $allowed_faculties)
+  and chosen(m.programme_code, $programmes)
+  and chosen(m.cycle, $cycles)
+group by all
