@@ -146,6 +146,23 @@ def app_server(fixture_database: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(scope="session")
+def default_preset_app_server(
+    fixture_database: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator:
+    """The fixture app under the default disclosure-control preset (round5)."""
+    log = tmp_path_factory.mktemp("round5-app") / "app.log"
+    server = _start_app(fixture_database, log, suppression="round5")
+    yield server
+    _stop_app(server)
+
+
+@pytest.fixture
+def default_preset_page(browser, default_preset_app_server: AppServer) -> Iterator:  # noqa: ANN001
+    """A fresh page on the fixture app under the default preset."""
+    yield from _open_page(browser, default_preset_app_server)
+
+
+@pytest.fixture(scope="session")
 def prefixed_app_server(
     fixture_database: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator:
