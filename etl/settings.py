@@ -122,6 +122,14 @@ SETTINGS: tuple[Setting, ...] = (
         Path,
     ),
     Setting(
+        "commentary_file",
+        "INTL_KPI_COMMENTARY",
+        "data/commentary.csv",
+        "The commentary file (CSV) the board's office edits: text shown next to a KPI's value "
+        "for an academic year, with who wrote it and when (no file: no commentary).",
+        Path,
+    ),
+    Setting(
         "lock_timeout",
         "INTL_KPI_LOCK_TIMEOUT",
         "600",
@@ -248,6 +256,7 @@ class Settings:
     suppression: str
     provisional_years: int
     targets_file: Path
+    commentary_file: Path
     lock_timeout: int
     shrink_limit: float
     versions_kept: int
