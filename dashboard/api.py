@@ -531,4 +531,5 @@ def install(app: dash.Dash) -> None:
 
     @server.route(f"{prefix}{API_PREFIX}{OPENAPI_PATH}", methods=["GET"])
     def api_openapi() -> flask.Response:
-        return _json_response(json.dumps(openapi_document(prefix), indent=2))
+        # The paths start with "/": the server URL is the mount point without its slash.
+        return _json_response(json.dumps(openapi_document(prefix.rstrip("/") or "/"), indent=2))

@@ -56,6 +56,8 @@ def faculty_options(faculties: Sequence[str], units: Sequence[str] = ()) -> list
 # The value of a group's "all programmes" option; the filter callback replaces it with the
 # group's programme codes (dashboard/callbacks/filters.py), so it never reaches the URL.
 GROUP_PREFIX = "programmes-of:"
+# Pixels of an open dropdown's list: about ten options, not Dash's default three.
+MENU_HEIGHT = 420
 # A group gets its own "all ..." option from this many programmes on.
 MIN_GROUP_SIZE = 2
 
@@ -96,16 +98,28 @@ def programme_options(programmes: Sequence[Programme]) -> list[dict[str, str]]:
         if group != current:
             current = group
             if sizes[group] >= MIN_GROUP_SIZE:
+                text = _("All {cycle} programmes of {faculty} ({count})").format(
+                    cycle=cycle_label(p.cycle), faculty=p.faculty, count=sizes[group]
+                )
+                # In bold: the group's heading, and the option that selects the group.
                 options.append(
                     {
-                        "label": _("All {cycle} programmes of {faculty} ({count})").format(
-                            cycle=cycle_label(p.cycle), faculty=p.faculty, count=sizes[group]
-                        ),
+                        "label": html.Strong(text, className="programme-group-option"),
                         "value": group_value(*group),
+                        "search": text,
                     }
                 )
-        options.append({"label": f"{p.name} ({cycle_label(p.cycle)}, {p.code})", "value": p.code})
+        label = f"{p.name} ({cycle_label(p.cycle)}, {p.code})"
+        # With one label a component, Dash searches the "search" texts only: the faculty is
+        # in it, so typing "Law" finds Law's programmes too.
+        options.append({"label": label, "value": p.code, "search": f"{label} {p.faculty}"})
     return options
+
+
+def option_text(option: dict) -> str:
+    """An option's label as text (a group's label is a bold component)."""
+    label = option["label"]
+    return label if isinstance(label, str) else str(label.children)
 
 
 def cycle_options(cycles: Sequence[str]) -> list[dict[str, str]]:
@@ -188,6 +202,7 @@ def filter_bar(state: FilterState, options: FilterOptions, notices: Sequence[str
                                 value=list(state.faculties),
                                 multi=True,
                                 placeholder=_("All faculties"),
+                                maxHeight=MENU_HEIGHT,
                             ),
                             {"xs": 12, "md": 4},
                         ),
@@ -200,6 +215,7 @@ def filter_bar(state: FilterState, options: FilterOptions, notices: Sequence[str
                                 value=list(state.programmes),
                                 multi=True,
                                 placeholder=_("All programmes"),
+                                maxHeight=MENU_HEIGHT,
                             ),
                             {"xs": 12, "md": 4},
                         ),

@@ -10,6 +10,7 @@ from dashboard.components.filters import (
     expand_groups,
     faculty_options,
     group_value,
+    option_text,
     programme_options,
 )
 from dashboard.filters_state import FilterOptions, FilterState, Programme, describe
@@ -31,7 +32,7 @@ OPTIONS = FilterOptions(
 
 def test_programmes_are_grouped_by_faculty_and_cycle():
     options = programme_options(PROGRAMMES)
-    assert [o["label"] for o in options] == [
+    assert [option_text(o) for o in options] == [
         "All bachelor programmes of Humanities (2)",
         "Archaeology (bachelor, B10)",
         "History (bachelor, B11)",
@@ -41,8 +42,10 @@ def test_programmes_are_grouped_by_faculty_and_cycle():
         "Law and Society (master, M20)",
         "PhD Law (PhD, P20)",
     ]
-    labels = [o["label"] for o in options]
+    labels = [option_text(o) for o in options]
     assert len(set(labels)) == len(labels), "every label is unique"
+    # Searching the faculty's name finds its programmes.
+    assert all("Law" in o["search"] for o in options if o["value"] in ("M20", "M21", "P20"))
 
 
 def test_a_group_option_selects_its_programmes():
