@@ -43,7 +43,7 @@ from dashboard.i18n import _
 from dashboard.kpis import query
 from dashboard.kpis import status as kpi_status
 from dashboard.kpis.registry import REGISTRY
-from dashboard.kpis.table import NAME, SCOPE, group_scoped_targets, status_series
+from dashboard.kpis.table import NAME, SCOPE, group_scoped_targets, scope_label, status_series
 from dashboard.kpis.targets import Target
 
 ACHIEVED = "achieved"
@@ -248,38 +248,47 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def board_kpis(table: pd.DataFrame, targets: list[Target], state: FilterState) -> list[BoardKpi]:
+def board_kpis(
+    table: pd.DataFrame,
+    targets: list[Target],
+    state: FilterState,
+    kpi_ids: Iterable[str] | None = None,
+) -> list[BoardKpi]:
     """One :class:`BoardKpi` per KPI of ``table`` (the KPI table of ``state``, not broken
-    down), in the table's order, each target scored at the card's year."""
-    kpis = []
-    for kpi_id, rows in table.groupby(query.KPI_ID, sort=False):
-        rows = rows.sort_values(query.ACADEMIC_YEAR).reset_index(drop=True)
-        kpi = REGISTRY[str(kpi_id)]
-        year, value, provisional, method = card_year(rows)
-        known = rows[rows[query.VALUE].notna()]
-        series = status_series(known)
-        scoped = group_scoped_targets(targets, kpi.id, state, None, "")
-        statuses = tuple(
-            TargetStatus(target, kpi_status.progress(target, series, year))
-            for target in scoped.scored
-        )
-        kpis.append(
-            BoardKpi(
-                kpi_id=kpi.id,
-                name=str(rows[NAME].iloc[0]) if NAME in rows else kpi.name,
-                unit=kpi.unit,
-                scope=str(rows[SCOPE].iloc[0]) if SCOPE in rows else "university",
-                rows=rows,
-                year=year,
-                value=value,
-                provisional=provisional,
-                method=method,
-                statuses=statuses,
-                references=tuple(scoped.reference),
-                change=change_since_previous_year(rows, year, kpi.unit),
-            )
-        )
-    return kpis
+    down), each target scored at the card's year. In the table's order, or in the order of
+    ``kpi_ids`` where given: a KPI the table has no row for (a master's share for a
+    bachelor's programme) is then still there, with no value."""
+    groups = {str(kpi_id): rows for kpi_id, rows in table.groupby(query.KPI_ID, sort=False)}
+    chosen = list(groups) if kpi_ids is None else list(kpi_ids)
+    empty = table.iloc[0:0]
+    return [_board_kpi(kpi_id, groups.get(kpi_id, empty), targets, state) for kpi_id in chosen]
+
+
+def _board_kpi(
+    kpi_id: str, rows: pd.DataFrame, targets: list[Target], state: FilterState
+) -> BoardKpi:
+    rows = rows.sort_values(query.ACADEMIC_YEAR).reset_index(drop=True)
+    kpi = REGISTRY[kpi_id]
+    year, value, provisional, method = card_year(rows)
+    series = status_series(rows[rows[query.VALUE].notna()])
+    scoped = group_scoped_targets(targets, kpi.id, state, None, "")
+    statuses = tuple(
+        TargetStatus(target, kpi_status.progress(target, series, year)) for target in scoped.scored
+    )
+    return BoardKpi(
+        kpi_id=kpi.id,
+        name=str(rows[NAME].iloc[0]) if NAME in rows and not rows.empty else kpi.name,
+        unit=kpi.unit,
+        scope=str(rows[SCOPE].iloc[0]) if SCOPE in rows and not rows.empty else scope_label(state),
+        rows=rows,
+        year=year,
+        value=value,
+        provisional=provisional,
+        method=method,
+        statuses=statuses,
+        references=tuple(scoped.reference),
+        change=change_since_previous_year(rows, year, kpi.unit),
+    )
 
 
 def summarise(kpis: Iterable[BoardKpi]) -> BoardSummary:
@@ -292,9 +301,14 @@ def summarise(kpis: Iterable[BoardKpi]) -> BoardSummary:
     return BoardSummary(**counts)
 
 
-def board_summary(table: pd.DataFrame, targets: list[Target], state: FilterState) -> BoardSummary:
+def board_summary(
+    table: pd.DataFrame,
+    targets: list[Target],
+    state: FilterState,
+    kpi_ids: Iterable[str] | None = None,
+) -> BoardSummary:
     """The summary of a KPI table (``summarise(board_kpis(...))``)."""
-    return summarise(board_kpis(table, targets, state))
+    return summarise(board_kpis(table, targets, state, kpi_ids))
 
 
 # --- Commentary -------------------------------------------------------------------------

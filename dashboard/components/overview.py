@@ -3,8 +3,12 @@ complete year's value, a ten-year sparkline, each target with its source and pro
 (text and symbol, never colour alone), the provisional marker, and a link to the detail page
 with the same filters.
 
-All numbers come from ``dashboard.kpis.query.kpi_frame``; statuses from
-``dashboard.kpis.status``.
+Above the cards, the board summary: how many targets are achieved, on track or at risk.
+Cards and summary are read from one source: the selection's KPI table
+(``dashboard.kpis.table.kpi_table``) turned into what each card shows by
+``dashboard.board.board_kpis``; the summary counts exactly the statuses the cards show. Each
+card also shows its change since the previous year and the commentary written for its year
+(``dashboard.board``: the commentary file).
 """
 
 from __future__ import annotations
@@ -17,15 +21,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import board, ids
 from dashboard.components.chart import graph_config, local_topojson_url
 from dashboard.figures.theme import COLORWAY, MUTED_TEXT_COLOUR, TEMPLATE
 from dashboard.filters_state import FilterState, academic_year_label, to_query
 from dashboard.i18n import _
 from dashboard.kpis import query
-from dashboard.kpis.registry import KPIS, THEMES, Kpi
-from dashboard.kpis.status import Progress, progress
-from dashboard.kpis.table import group_scoped_targets, status_series
+from dashboard.kpis.registry import KPIS, THEMES, Kpi, get_kpi
+from dashboard.kpis.status import Progress
+from dashboard.kpis.table import kpi_table
 from dashboard.kpis.targets import Target
 
 THEME_PAGES = {"diversity": "/diversity", "mobility": "/mobility", "networks": "/networks"}
@@ -69,6 +73,24 @@ class CardData:
     method: str
     # The university's targets on a narrower view: a reference line, never scored.
     references: tuple[Target, ...] = ()
+    change: board.Change | None = None
+    commentary: tuple[board.Commentary, ...] = ()
+
+
+def from_board(item: board.BoardKpi, commentary: tuple[board.Commentary, ...] = ()) -> CardData:
+    """A card's data from the board's reading of the KPI table."""
+    return CardData(
+        kpi=get_kpi(item.kpi_id),
+        frame=item.rows,
+        year=item.year,
+        value=item.value,
+        provisional=item.provisional,
+        targets=[(status.target, status.progress) for status in item.statuses],
+        method=item.method,
+        references=item.references,
+        change=item.change,
+        commentary=commentary,
+    )
 
 
 def card_data(
@@ -77,26 +99,13 @@ def card_data(
     state: FilterState,
     context: query.QueryContext,
     targets: list[Target],
-    years: list[int],
+    years: list[int] | None = None,
 ) -> CardData:
-    """The KPI's series for the selection and its status against each target at the latest
-    complete (non-provisional) year with a value."""
-    frame = query.kpi_frame(cursor, kpi.id, state, None, context, years=years)
-    known = frame[frame[query.VALUE].notna()]
-    complete = known[~known[query.PROVISIONAL]]
-    chosen = complete if not complete.empty else known
-    if chosen.empty:
-        year, value, provisional, method = None, None, False, ""
-    else:
-        last = chosen.iloc[-1]
-        year, value = int(last[query.ACADEMIC_YEAR]), float(last[query.VALUE])
-        provisional, method = bool(last[query.PROVISIONAL]), str(last[query.METHOD])
-    # One method only: a participation-rate fallback year is neither scored nor a baseline
-    # (the year shown may then have no status: "not enough data").
-    series = status_series(known)
-    scoped = group_scoped_targets(targets, kpi.id, state, None, "")
-    statuses = [(target, progress(target, series, year)) for target in scoped.scored]
-    return CardData(kpi, frame, year, value, provisional, statuses, method, tuple(scoped.reference))
+    """One KPI's card for a selection: its series and its status against each target at the
+    latest complete (non-provisional) year with a value (``years`` is not needed any more:
+    the KPI table reads them)."""
+    table = kpi_table(cursor, state, context, targets, kpi_ids=[kpi.id])
+    return from_board(board.board_kpis(table, targets, state, [kpi.id])[0])
 
 
 def format_kpi_value(value: float | None, unit: str) -> str:
@@ -144,12 +153,58 @@ def sparkline(data: CardData) -> go.Figure:
 
 
 def status_badge(result: Progress) -> html.Span:
+    # data-summary-group: which count of the board summary this status is part of.
+    group = board.status_group(result.status) or "none"
     return html.Span(
         [
             html.Span(STATUS_SYMBOLS[result.status], className="me-1", **{"aria-hidden": "true"}),
             result.label,
         ],
         className=f"kpi-status {STATUS_CLASSES[result.status]}",
+        **{"data-summary-group": group},
+    )
+
+
+def change_line(change: board.Change) -> html.Div:
+    """``↑ +1.1 pp since 2022-23`` (the arrow hidden from screen readers: the sign and words
+    carry it), or ``n/a: 2022-23 withheld``."""
+    direction = change.direction or "none"
+    if change.difference is None:
+        content: list = [change.text]
+    else:
+        since = academic_year_label(change.previous_year) if change.previous_year else ""
+        content = [
+            html.Span(change.arrow, className="me-1", **{"aria-hidden": "true"}),
+            html.Span(change.value_text, className="fw-semibold"),
+            " " + _("since {year}").format(year=since),
+        ]
+    return html.Div(
+        content,
+        className=f"kpi-change kpi-change-{direction} small",
+        **{"data-change": direction},
+    )
+
+
+def commentary_block(entry: board.Commentary) -> html.Figure:
+    """The commentary for the card's year: its text as plain text (never markup), shortened
+    on the card, with who wrote it and when."""
+    shortened = board.short_text(entry.text)
+    quote_props = {"title": entry.text} if shortened != entry.text else {}
+    return html.Figure(
+        [
+            html.Blockquote(html.P(shortened, className="mb-0"), className="mb-1", **quote_props),
+            html.Figcaption(
+                [
+                    _("Commentary on {year}").format(year=academic_year_label(entry.academic_year)),
+                    " — ",
+                    entry.author,
+                    ", ",
+                    html.Time(entry.written_on.isoformat(), dateTime=entry.written_on.isoformat()),
+                ],
+                className="kpi-commentary-byline",
+            ),
+        ],
+        className="kpi-commentary small mb-2",
     )
 
 
@@ -168,6 +223,8 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
         facts.append(html.Span(_("provisional"), className="badge text-bg-light border me-1"))
     if data.method and data.method != query.METHOD_GRADUATES and data.method != "":
         facts.append(html.Div(data.method, className="small text-body-secondary"))
+    if data.change is not None and data.year is not None:
+        facts.append(change_line(data.change))
     target_items = [
         html.Li(
             [
@@ -205,6 +262,7 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
                         className="kpi-sparkline",
                     ),
                     html.Ul(target_items, className="list-unstyled mb-2 small"),
+                    *[commentary_block(entry) for entry in data.commentary],
                     dcc.Link(
                         _("Details: {name}").format(name=kpi.name),
                         href=f"{path}?{search}",
@@ -218,29 +276,108 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
     )
 
 
+SUMMARY_SYMBOLS = {
+    board.ACHIEVED: "✔",
+    board.ON_TRACK: "↗",
+    board.AT_RISK: "!",
+    board.NOT_SCORED: "?",
+}
+SUMMARY_CLASSES = {
+    board.ACHIEVED: "status-achieved",
+    board.ON_TRACK: "status-on-track",
+    board.AT_RISK: "status-deterioration",
+    board.NOT_SCORED: "status-none",
+}
+
+
+def summary_section(summary: board.BoardSummary) -> html.Section:
+    """The board summary: a count per group (not enough data only when some are), the
+    sentence for screen readers and print, and what "at risk" means."""
+    counts = summary.counts()
+    shown = [group for group in counts if group != board.NOT_SCORED or counts[group]]
+    tiles = [
+        html.Li(
+            [
+                html.Span(
+                    SUMMARY_SYMBOLS[group],
+                    className="board-count-symbol",
+                    **{"aria-hidden": "true"},
+                ),
+                html.Span(str(counts[group]), className="board-count-number"),
+                html.Span(board.GROUP_LABELS[group], className="board-count-label"),
+            ],
+            className=f"board-count {SUMMARY_CLASSES[group]}",
+            id=f"overview-summary-{group}",
+            **{"data-count": str(counts[group])},
+        )
+        for group in shown
+    ]
+    heading_id = "overview-summary-heading"
+    return html.Section(
+        [
+            html.H2(
+                _("Board summary: {total} targets").format(total=summary.total),
+                className="h5 mb-2",
+                id=heading_id,
+            ),
+            html.Ul(tiles, className="board-counts list-unstyled mb-2"),
+            html.P(
+                [
+                    summary.text,
+                    " ",
+                    _("Each target is scored at its card's latest complete year."),
+                    " ",
+                    board.AT_RISK_DEFINITION,
+                ],
+                className="board-summary-note small text-body-secondary mb-0",
+                id="overview-summary-text",
+            ),
+        ],
+        className="board-summary",
+        id="overview-board-summary",
+        **{"aria-labelledby": heading_id},
+    )
+
+
 def overview_sections(
     cursor: duckdb.DuckDBPyConnection,
     state: FilterState,
     context: query.QueryContext,
     targets: list[Target],
+    commentary: list[board.Commentary] | None = None,
 ) -> list:
-    """A section per theme with the cards of its KPIs that have a target. On a narrower
-    selection (faculties, programmes, cycles), a KPI without a value for it (a PhD share
-    for a bachelor's programme) gets no card of its own: one line names them instead of a
-    row of "no value" cards."""
-    years = query.data_years(cursor)
+    """The board summary, then a section per theme with the cards of its KPIs that have a
+    target. On a narrower selection (faculties, programmes, cycles), a KPI without a value
+    for it (a PhD share for a bachelor's programme) gets no card of its own: one line names
+    them instead of a row of "no value" cards. Summary and cards come from one KPI table."""
     search = to_query(state)
     targeted = {t.kpi_id for t in targets}
     narrowed = bool(state.faculties or state.programmes or state.cycles)
-    sections = []
+    kpi_ids = [kpi.id for kpi in KPIS if kpi.id in targeted]
+    if not kpi_ids:
+        return []
+    table = kpi_table(cursor, state, context, targets, kpi_ids=kpi_ids)
+    items = {item.kpi_id: item for item in board.board_kpis(table, targets, state, kpi_ids)}
+    shown = [item for item in items.values() if not (narrowed and item.value is None)]
+    sections: list = [summary_section(board.summarise(shown))]
     for theme, title in THEMES.items():
-        kpis = [kpi for kpi in KPIS if kpi.theme == theme and kpi.id in targeted]
+        kpis = [kpi for kpi in KPIS if kpi.theme == theme and kpi.id in items]
         if not kpis:
             continue
-        data = [card_data(cursor, kpi, state, context, targets, years) for kpi in kpis]
+        data = [
+            from_board(
+                items[kpi.id],
+                tuple(
+                    board.commentary_for(
+                        commentary or [], kpi.id, items[kpi.id].year, items[kpi.id].scope
+                    )
+                ),
+            )
+            for kpi in kpis
+        ]
         without_value = [d.kpi.name for d in data if narrowed and d.value is None]
         cards = [
-            dbc.Col(kpi_card(d, search), md=6, xl=4, class_name="mb-3")
+            dbc.Col(kpi_card(d, search), md=6, xl=4, class_name="mb-3 kpi-card-col")
             for d in data
             if not (narrowed and d.value is None)
         ]
@@ -255,5 +392,7 @@ def overview_sections(
                     className="small text-body-secondary",
                 )
             )
-        sections.append(html.Section(children, **{"aria-labelledby": heading_id}))
+        sections.append(
+            html.Section(children, className="overview-theme", **{"aria-labelledby": heading_id})
+        )
     return sections
