@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from dashboard.report_cli import report
 from etl import cli as etl_cli
 from etl.settings import Settings
 
@@ -73,7 +74,7 @@ def kpis(database: Path | None, **options: object) -> None:
 
 main = click.Group(
     name="intl-kpi",
-    commands={**etl_cli.main.commands, "kpis": kpis},
+    commands={**etl_cli.main.commands, "kpis": kpis, "report": report},
     callback=etl_cli.main.callback,
     params=etl_cli.main.params,
     help="Internationalisation KPIs: load data into DuckDB, inspect it, compute KPIs.",
