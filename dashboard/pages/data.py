@@ -48,11 +48,17 @@ def workbook_section() -> html.Section:
     return _section(
         _("Download everything"),
         html.P(
-            _(
-                "Every KPI for the selection above in one Excel workbook: a sheet per theme, "
-                "the definitions, the targets and a data sheet (selection, suppression "
-                "preset, data version). The same rows as `intl-kpi kpis` and /api/v1/kpis."
-            )
+            [
+                _(
+                    "Every KPI for the selection above in one Excel workbook: a sheet per "
+                    "theme, the definitions, the targets and a data sheet (selection, "
+                    "suppression preset, data version). The same rows as "
+                ),
+                html.Code("intl-kpi kpis"),
+                _(" and the API, "),
+                html.Code("/api/v1/kpis"),
+                ".",
+            ]
         ),
         dbc.Button(
             _("Download everything (Excel)"),
