@@ -313,6 +313,23 @@ def summary_section(summary: board.BoardSummary) -> html.Section:
         for group in shown
     ]
     heading_id = "overview-summary-heading"
+    if summary.total == 0:
+        return html.Section(
+            [
+                html.H2(_("Board summary"), className="h5 mb-2", id=heading_id),
+                html.P(
+                    _(
+                        "No targets are set for this selection: the cards show the "
+                        "university's targets as unscored references where they apply."
+                    ),
+                    className="board-summary-note small mb-0",
+                    id="overview-summary-text",
+                ),
+            ],
+            className="board-summary",
+            id="overview-board-summary",
+            **{"aria-labelledby": heading_id},
+        )
     return html.Section(
         [
             html.H2(
