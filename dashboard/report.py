@@ -14,21 +14,20 @@ button (``dashboard.callbacks.report``) both call :func:`board_report_pdf`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import jinja2
 import pandas as pd
 
+from dashboard import board
 from dashboard.filters_state import FilterState, academic_year_label
 from dashboard.i18n import _
 from dashboard.kpis import query
-from dashboard.kpis import status as kpi_status
-from dashboard.kpis.registry import KPIS, THEMES, UNIT_SPECS, Kpi
+from dashboard.kpis.registry import KPIS, THEMES, UNIT_SPECS, Kpi, get_kpi
 from dashboard.kpis.suppression import PRESETS
-from dashboard.kpis.table import STATUS, STATUS_LABEL, TARGETS, group_scoped_targets, kpi_table
+from dashboard.kpis.table import kpi_table
 from dashboard.kpis.targets import Target
 from dashboard.queries.status import published_meta
 from dashboard.report_charts import Level, Point, line_chart_svg
@@ -40,35 +39,28 @@ REPORT_NAME = "board-report.pdf"
 # Languages the report is written in; Dutch waits for the gettext catalogues (issue 13 part 1).
 LANGUAGES = ("en",)
 
-# The cover's three counts, from each KPI's status at its latest complete year.
-SUMMARY_ACHIEVED = "achieved"
-SUMMARY_ON_TRACK = "on_track"
-SUMMARY_AT_RISK = "at_risk"
-SUMMARY_UNSCORED = "not_enough_data"
-SUMMARY_GROUPS = {
-    kpi_status.ACHIEVED: SUMMARY_ACHIEVED,
-    kpi_status.ACHIEVED_BY: SUMMARY_ACHIEVED,
-    kpi_status.ON_TRACK: SUMMARY_ON_TRACK,
-    kpi_status.FAIR: SUMMARY_AT_RISK,
-    kpi_status.LIMITED: SUMMARY_AT_RISK,
-    kpi_status.NO_CHANGE: SUMMARY_AT_RISK,
-    kpi_status.DETERIORATION: SUMMARY_AT_RISK,
-    kpi_status.MISSED_BY: SUMMARY_AT_RISK,
-    kpi_status.NOT_ENOUGH_DATA: SUMMARY_UNSCORED,
-}
-SUMMARY_LABELS = {
-    SUMMARY_ACHIEVED: _("targets achieved"),
-    SUMMARY_ON_TRACK: _("on track"),
-    SUMMARY_AT_RISK: _("at risk"),
-    SUMMARY_UNSCORED: _("not enough data"),
-}
 # A symbol beside the status words (the words carry the meaning: never colour alone).
 STATUS_SYMBOLS = {
-    SUMMARY_ACHIEVED: "✔",
-    SUMMARY_ON_TRACK: "↗",
-    SUMMARY_AT_RISK: "!",
-    SUMMARY_UNSCORED: "?",
+    board.ACHIEVED: "✔",
+    board.ON_TRACK: "↗",
+    board.AT_RISK: "!",
+    board.NOT_SCORED: "?",
 }
+_COMPARATORS = {">=": "≥", "<=": "≤"}
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One target of a KPI as its card writes it, scored at the card's year."""
+
+    text: str  # "≥ 23 by 2030-31 (EU 2030)"
+    source: str
+    status_label: str
+    group: str  # a board summary group ("" for a reference target: not scored)
+
+    @property
+    def symbol(self) -> str:
+        return STATUS_SYMBOLS.get(self.group, "")
 
 
 @dataclass(frozen=True)
@@ -80,22 +72,16 @@ class KpiEntry:
     value_text: str
     counts_text: str
     provisional: bool
-    status: str  # a kpi.status constant
-    status_label: str
-    summary_group: str  # a SUMMARY_* constant
-    targets_text: str
-    target_sources: tuple[str, ...]
+    change_text: str
+    targets: tuple[TargetLine, ...]
+    references: tuple[TargetLine, ...]
     chart_svg: str
-    commentary: str = ""
+    commentary: tuple[board.Commentary, ...] = ()
     notes: tuple[str, ...] = ()
 
     @property
     def year_text(self) -> str:
         return academic_year_label(self.year) if self.year is not None else _("no value")
-
-    @property
-    def status_symbol(self) -> str:
-        return STATUS_SYMBOLS.get(self.summary_group, "")
 
 
 @dataclass(frozen=True)
@@ -118,70 +104,43 @@ class BoardReport:
     published_at: str
     generated_at: str
     themes: tuple[ThemeSection, ...]
+    summary: board.BoardSummary
     user: str = ""
-    summary: dict[str, int] = field(default_factory=dict)
 
     @property
     def entries(self) -> list[KpiEntry]:
         return [entry for section in self.themes for entry in section.entries]
 
-    @property
-    def scored(self) -> int:
-        """How many targeted KPIs the cover counts (each once, "not enough data" too)."""
-        return sum(self.summary.get(key, 0) for key in SUMMARY_LABELS)
-
     def summary_line(self) -> str:
-        """``'9 of 13 targets achieved or on track; 4 at risk'``."""
-        if not self.scored:
+        """``'Of 13 targets: 5 achieved, 2 on track, 6 at risk.'`` (``dashboard.board``)."""
+        if not self.summary.total:
             return _(
                 "No target is set for this selection: the university's targets are shown "
-                "for reference, not scored"
+                "for reference, not scored."
             )
-        good = self.summary.get(SUMMARY_ACHIEVED, 0) + self.summary.get(SUMMARY_ON_TRACK, 0)
-        return _("{good} of {total} targets achieved or on track; {risk} at risk").format(
-            good=good, total=self.scored, risk=self.summary.get(SUMMARY_AT_RISK, 0)
-        )
+        return self.summary.text
 
 
-def summary_counts(statuses: list[str]) -> dict[str, int]:
-    """How many KPIs are in each of the cover's groups (unscored statuses left out)."""
-    counts = dict.fromkeys(SUMMARY_LABELS, 0)
-    for value in statuses:
-        group = SUMMARY_GROUPS.get(value)
-        if group is not None:
-            counts[group] += 1
-    return counts
+def _level_text(target: Target) -> str:
+    return f"{_COMPARATORS[target.comparator]} {target.value:g}"
 
 
 def _count_text(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _latest_row(rows: pd.DataFrame) -> pd.Series | None:
-    """The latest complete (non-provisional) year with a value, else the latest with one:
-    the year the overview card shows and scores."""
-    known = rows[rows[query.VALUE].notna()]
-    complete = known[~known[query.PROVISIONAL].astype(bool)]
-    chosen = complete if not complete.empty else known
-    return None if chosen.empty else chosen.iloc[-1]
-
-
 def kpi_entry(
-    kpi: Kpi,
-    rows: pd.DataFrame,
-    state: FilterState,
-    targets: list[Target],
-    commentary: Mapping[tuple[str, int], str] | None = None,
+    item: board.BoardKpi, state: FilterState, commentary: list[board.Commentary]
 ) -> KpiEntry:
-    """A KPI's card from its rows of the KPI table (one breakdown: the total)."""
-    rows = rows.sort_values(query.ACADEMIC_YEAR)
+    """A KPI's card from the board's reading of its KPI table rows (the total)."""
+    kpi = get_kpi(item.kpi_id)
+    rows = item.rows
     unit = UNIT_SPECS[kpi.unit]
-    scoped = group_scoped_targets(targets, kpi.id, state, None, "")
-    symbols = {">=": "≥", "<=": "≤"}
     levels = [
-        Level(t.value, f"{_('target')} {symbols[t.comparator]} {t.value:g}") for t in scoped.scored
+        Level(status.target.value, f"{_('target')} {_level_text(status.target)}")
+        for status in item.statuses
     ]
-    levels += [Level(t.value, f"{_('university')} {t.value:g}") for t in scoped.reference]
+    levels += [Level(t.value, f"{_('university')} {t.value:g}") for t in item.references]
     points = [
         Point(
             academic_year_label(int(row[query.ACADEMIC_YEAR])),
@@ -191,50 +150,43 @@ def kpi_entry(
         for _index, row in rows.iterrows()
     ]
     chart = line_chart_svg(
-        points,
-        levels[:3],
-        title=kpi.name,
-        decimals=unit.decimals,
-        suffix=unit.suffix,
+        points, levels[:3], title=kpi.name, decimals=unit.decimals, suffix=unit.suffix
     )
-    latest = _latest_row(rows)
-    if latest is None:
-        year, value_text, counts_text, provisional = None, "–", "", False
-        status, label, notes = kpi_status.NOT_ENOUGH_DATA, "", ()
-    else:
-        year = int(latest[query.ACADEMIC_YEAR])
-        value_text = unit.text(float(latest[query.VALUE]))
-        counts_text = ""
+    counts_text, notes = "", ()
+    if item.year is not None:
+        latest = rows[rows[query.ACADEMIC_YEAR] == item.year].iloc[-1]
         numerator, denominator = latest[query.NUMERATOR], latest[query.DENOMINATOR]
         # Counts as the query layer returns them: already rounded or withheld by the preset.
         if unit.is_rate and pd.notna(numerator) and pd.notna(denominator):
             counts_text = _("{numerator} of {denominator}").format(
                 numerator=_count_text(numerator), denominator=_count_text(denominator)
             )
-        provisional = bool(latest[query.PROVISIONAL])
-        status = str(latest[STATUS])
-        label = str(latest[STATUS_LABEL])
         notes = tuple(
             str(text)
             for text in (latest[query.NOTE], latest[query.METHOD])
             if isinstance(text, str) and text and text != query.METHOD_GRADUATES
         )
-    if status == kpi_status.NO_TARGET:
-        label = ""
-    targets_text = str(rows[TARGETS].iloc[-1]) if not rows.empty else ""
+    targets = tuple(
+        TargetLine(
+            s.target.describe(), s.target.source, s.progress.label, s.group or board.NOT_SCORED
+        )
+        for s in item.statuses
+    )
+    references = tuple(
+        TargetLine(_("university target {target}").format(target=t.describe()), t.source, "", "")
+        for t in item.references
+    )
     return KpiEntry(
         kpi=kpi,
-        year=year,
-        value_text=value_text,
+        year=item.year,
+        value_text=unit.text(item.value) if item.value is not None else "–",
         counts_text=counts_text,
-        provisional=provisional,
-        status=status,
-        status_label=label or kpi_status.STATUSES.get(status, ("", ""))[0],
-        summary_group=SUMMARY_GROUPS.get(status, SUMMARY_UNSCORED),
-        targets_text=targets_text,
-        target_sources=tuple(dict.fromkeys(t.source for t in scoped.scored if t.source)),
+        provisional=item.provisional,
+        change_text=item.change.text if item.year is not None else "",
+        targets=targets,
+        references=references,
         chart_svg=chart,
-        commentary=(commentary or {}).get((kpi.id, year), "") if year is not None else "",
+        commentary=tuple(board.commentary_for(commentary, kpi.id, item.year, item.scope)),
         notes=notes,
     )
 
@@ -254,31 +206,36 @@ def build_report(
     *,
     generated_at: str,
     user: str = "",
-    commentary: Mapping[tuple[str, int], str] | None = None,
+    commentary: list[board.Commentary] | None = None,
 ) -> BoardReport:
-    """The report's content for a selection: the KPIs that have a target (the overview's),
-    grouped by theme, read through ``kpi_table`` under ``context``."""
+    """The report's content for a selection: the overview's KPIs (those with a target),
+    grouped by theme, from one ``kpi_table`` under ``context`` read by ``dashboard.board``
+    exactly as the overview reads it (same cards, same summary)."""
     targeted = {t.kpi_id for t in targets}
     kpi_ids = [kpi.id for kpi in KPIS if kpi.id in targeted]
-    table = kpi_table(cursor, state, context, targets, kpi_ids) if kpi_ids else pd.DataFrame()
     narrowed = bool(state.faculties or state.programmes or state.cycles)
+    table = (
+        kpi_table(cursor, state, context, targets, kpi_ids=kpi_ids)
+        if kpi_ids
+        else pd.DataFrame(columns=[query.KPI_ID, query.ACADEMIC_YEAR])
+    )
+    items = {item.kpi_id: item for item in board.board_kpis(table, targets, state, kpi_ids)}
+    shown = [item for item in items.values() if not (narrowed and item.value is None)]
     sections = []
     for theme, title in THEMES.items():
-        entries, without_value = [], []
-        for kpi in KPIS:
-            if kpi.theme != theme or kpi.id not in targeted:
-                continue
-            rows = table[table[query.KPI_ID] == kpi.id]
-            entry = kpi_entry(kpi, rows, state, targets, commentary)
-            if narrowed and entry.year is None:
-                without_value.append(kpi.name)
-                continue
-            entries.append(entry)
+        in_theme = [items[kpi.id] for kpi in KPIS if kpi.theme == theme and kpi.id in items]
+        entries = tuple(
+            kpi_entry(item, state, commentary or [])
+            for item in in_theme
+            if not (narrowed and item.value is None)
+        )
+        without_value = tuple(
+            get_kpi(item.kpi_id).name for item in in_theme if narrowed and item.value is None
+        )
         if entries or without_value:
-            sections.append(ThemeSection(theme, title, tuple(entries), tuple(without_value)))
+            sections.append(ThemeSection(theme, title, entries, without_value))
     meta = published_meta(cursor)
     preset = PRESETS.get(context.suppression)
-    statuses = [entry.status for section in sections for entry in section.entries]
     return BoardReport(
         scope=_scope_text(state),
         years_text=_years_text(table),
@@ -288,8 +245,8 @@ def build_report(
         published_at=str(meta.get("published_at", "")),
         generated_at=generated_at,
         themes=tuple(sections),
+        summary=board.summarise(shown),
         user=user,
-        summary=summary_counts(statuses),
     )
 
 
@@ -320,8 +277,9 @@ def render_html(report: BoardReport) -> str:
         .get_template("report.html")
         .render(
             report=report,
-            summary_labels=SUMMARY_LABELS,
+            summary_labels=board.GROUP_LABELS,
             summary_symbols=STATUS_SYMBOLS,
+            at_risk_definition=board.AT_RISK_DEFINITION,
             _=_,
         )
     )
@@ -343,7 +301,7 @@ def board_report_pdf(
     *,
     generated_at: str,
     user: str = "",
-    commentary: Mapping[tuple[str, int], str] | None = None,
+    commentary: list[board.Commentary] | None = None,
 ) -> bytes:
     """The board report of a selection as PDF bytes."""
     report = build_report(
