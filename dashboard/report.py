@@ -73,6 +73,8 @@ class KpiEntry:
     counts_text: str
     provisional: bool
     change_text: str
+    # The cover table's shorter form under a "change since the previous year" heading.
+    change_short: str
     targets: tuple[TargetLine, ...]
     references: tuple[TargetLine, ...]
     chart_svg: str
@@ -106,6 +108,8 @@ class BoardReport:
     themes: tuple[ThemeSection, ...]
     summary: board.BoardSummary
     user: str = ""
+    # Themes none of whose KPIs has a target (networks, with today's targets file).
+    untargeted_themes: tuple[str, ...] = ()
 
     @property
     def entries(self) -> list[KpiEntry]:
@@ -183,6 +187,11 @@ def kpi_entry(
         counts_text=counts_text,
         provisional=item.provisional,
         change_text=item.change.text if item.year is not None else "",
+        change_short=(
+            f"{item.change.arrow} {item.change.value_text}".strip()
+            if item.change.difference is not None
+            else _("n/a")
+        ),
         targets=targets,
         references=references,
         chart_svg=chart,
@@ -247,6 +256,11 @@ def build_report(
         themes=tuple(sections),
         summary=board.summarise(shown),
         user=user,
+        untargeted_themes=tuple(
+            title
+            for theme, title in THEMES.items()
+            if not any(kpi.theme == theme and kpi.id in items for kpi in KPIS)
+        ),
     )
 
 

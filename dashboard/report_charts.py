@@ -19,6 +19,7 @@ LINE_COLOUR = "#1f5fa8"
 TARGET_COLOUR = "#6c757d"
 GRID_COLOUR = "#dee2e6"
 TEXT_COLOUR = "#212529"
+LABEL_SPACING = 10  # between two target labels, in SVG units (font size 9)
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,18 @@ def line_chart_svg(
             f'<text x="{x_of(index):.1f}" y="{height - bottom + 13}" text-anchor="middle">'
             f"{escape(point.label)}</text>"
         )
-    for level in levels:
+    # Labels of close levels (targets of 20 and 23) are pushed apart, never overlapping.
+    label_ys: list[float] = []
+    for level in sorted(levels, key=lambda item: -item.value):
         y = y_of(level.value)
+        label_y = y + 3
+        if label_ys and label_y < label_ys[-1] + LABEL_SPACING:
+            label_y = label_ys[-1] + LABEL_SPACING
+        label_ys.append(label_y)
         parts.append(
             f'<line x1="{left}" x2="{left + plot_width}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{TARGET_COLOUR}" stroke-width="1" stroke-dasharray="4 3"/>'
-            f'<text x="{left + plot_width + 4}" y="{y + 3:.1f}" fill="{TARGET_COLOUR}">'
+            f'<text x="{left + plot_width + 4}" y="{label_y:.1f}" fill="{TARGET_COLOUR}">'
             f"{escape(level.label)}</text>"
         )
     # One polyline per run of consecutive values: a missing year is a gap, not a slope.

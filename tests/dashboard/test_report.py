@@ -83,7 +83,7 @@ def test_cli_report_holds_the_summary_and_every_overview_kpi(report_environment,
     assert total >= sum(groups) and total > 0
     for name in overview_kpi_names():
         assert name in flat, name
-    for theme in ("Nationality diversity", "Mobility"):
+    for theme in ("Nationality diversity", "Mobility", "Networks and partnerships"):
         assert theme in flat
     assert "Data version" in flat and "round5" in flat
     assert "Definition" in flat and "Numerator" in flat
