@@ -35,6 +35,9 @@ DATA_ENROLMENT_CHART = "data-enrolment"  # a chart card prefix, see chart_* belo
 # "Download everything": every KPI of the selection as one Excel workbook (dashboard.exports).
 DATA_WORKBOOK_BUTTON = "data-workbook-button"
 DATA_WORKBOOK_DOWNLOAD = "data-workbook-download"
+# Overview page: the board report as PDF for the selection (dashboard.report).
+OVERVIEW_REPORT_BUTTON = "overview-report-button"
+OVERVIEW_REPORT_DOWNLOAD = "overview-report-download"
 
 
 def nav_link(page_module: str) -> dict[str, Any]:

@@ -129,6 +129,7 @@ VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.chart_download_csv("")["type"], "n_clicks"): check_clicks,
     (ids.chart_download_excel("")["type"], "n_clicks"): check_clicks,
     (ids.DATA_WORKBOOK_BUTTON, "n_clicks"): check_clicks,
+    (ids.OVERVIEW_REPORT_BUTTON, "n_clicks"): check_clicks,
 }
 
 

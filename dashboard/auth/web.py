@@ -262,11 +262,17 @@ def download_request(body: Any) -> dict[str, Any] | None:
     if not isinstance(body, dict):
         return None
     outputs = _dash_ids(body.get("outputs"))
-    if any(entry["id"] == ids.DATA_WORKBOOK_DOWNLOAD for entry in outputs):
+    whole = {
         # "Download everything": every KPI of the selection in one workbook.
+        ids.DATA_WORKBOOK_DOWNLOAD: ("all-kpis", "xlsx"),
+        # The board report (Overview page): every targeted KPI of the selection as PDF.
+        ids.OVERVIEW_REPORT_DOWNLOAD: ("board-report", "pdf"),
+    }
+    found = [whole[e["id"]] for e in outputs if isinstance(e["id"], str) and e["id"] in whole]
+    if found:
         state = [e for e in _dash_ids(body.get("state")) if e["id"] == ids.FILTER_STATE]
         selection = state[0].get("value") if state else None
-        return {"chart": "all-kpis", "format": "xlsx", "selection": selection}
+        return {"chart": found[0][0], "format": found[0][1], "selection": selection}
     charts = [
         entry["id"].get("chart")
         for entry in outputs

@@ -13,6 +13,7 @@ from dashboard.callbacks import (
     mobility,
     networks,
     overview,
+    report,
     shell,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "mobility",
     "networks",
     "overview",
+    "report",
     "shell",
 ]

@@ -9,6 +9,7 @@ from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.components.page import page_layout
+from dashboard.components.report import report_button
 from dashboard.i18n import _
 
 dash.register_page(
@@ -25,7 +26,7 @@ def layout(**query: str | list[str]) -> Component:
     return page_layout(
         _("Overview"),
         query,
-        lambda page: [html.Div(id=ids.OVERVIEW_CARDS, className="overview-cards")],
+        lambda page: [report_button(), html.Div(id=ids.OVERVIEW_CARDS, className="overview-cards")],
         intro=_(
             "Each policy goal with a target: the latest complete academic year's value, the "
             "trend, every target with its source, and the progress status. Open a card's "
