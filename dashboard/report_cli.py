@@ -56,6 +56,7 @@ def report(
     and definition, the data version and the suppression preset."""
     import duckdb
 
+    from dashboard.board import CommentaryError, read_commentary
     from dashboard.exports import generated_now
     from dashboard.filters_state import FilterState, parse_academic_year
     from dashboard.kpis import query
@@ -88,7 +89,8 @@ def report(
         )
     try:
         targets = read_targets(settings.targets_file)
-    except TargetsError as error:
+        commentary = read_commentary(settings.commentary_file)
+    except (TargetsError, CommentaryError) as error:
         raise click.ClickException(str(error)) from error
     # Earlier years stay in: progress status is measured from the baseline.
     state = FilterState(
@@ -98,7 +100,12 @@ def report(
     connection = duckdb.connect(str(settings.database), read_only=True)
     try:
         content = board_report_pdf(
-            connection.cursor(), state, context, targets, generated_at=generated_now()
+            connection.cursor(),
+            state,
+            context,
+            targets,
+            generated_at=generated_now(),
+            commentary=commentary,
         )
     finally:
         connection.close()

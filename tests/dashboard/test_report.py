@@ -171,3 +171,18 @@ def test_line_chart_draws_gaps_targets_and_provisional_years():
 def test_line_chart_without_values_says_so():
     svg = line_chart_svg([Point("2019-20", None)], title="Rate")
     assert "No value to show" in svg and "<polyline" not in svg
+
+
+def test_commentary_is_printed_with_its_byline_as_text(report_environment, tmp_path, monkeypatch):
+    (entry,) = [e for e in report_entries() if e.kpi.id == "intl_share_master"]
+    commentary = tmp_path / "commentary.csv"
+    commentary.write_text(
+        "kpi_id,academic_year,scope,text,author,written_on\n"
+        f"intl_share_master,{entry.year},university,"
+        '"Above the <b>floor</b> again, as planned",A. de Vries (board office),2025-11-12\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("INTL_KPI_COMMENTARY", str(commentary))
+    text = " ".join(run_report(report_environment, tmp_path / "board.pdf").split())
+    assert "Above the <b>floor</b> again, as planned" in text  # text, never markup
+    assert "A. de Vries (board office), 2025-11-12" in text
