@@ -13,7 +13,7 @@ process on the same database:
 - the framework's floor: 13 trivial callbacks.
 
 Then, in Chromium (``/usr/bin/chromium`` or INTL_KPI_CHROMIUM) against ``make run``'s
-server (gunicorn on 127.0.0.1, 2 workers x 4 threads): the time from a click on a faculty
+server (gunicorn on 127.0.0.1, 1 worker x 8 threads): the time from a click on a faculty
 to every chart of the Mobility page drawn, and how much of it the browser spends after the
 last answer arrived. Also the full KPI table (what ``intl-kpi kpis`` computes).
 
@@ -217,7 +217,7 @@ def _make_run_server(database: Path):  # noqa: ANN202
     port = _free_port()
     environment = {**os.environ, "INTL_KPI_DATABASE": str(database)}
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--threads", "4",
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "1", "--threads", "8",
          "--timeout", "120", "--bind", f"127.0.0.1:{port}", "app:server"],
         cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
