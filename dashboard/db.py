@@ -50,13 +50,19 @@ class Snapshot:
         quoted = str(path).replace("'", "''")
         try:
             self.connection.execute(f"attach '{quoted}' as {CATALOG} (read_only)")
+        except BaseException:
+            self.connection.close()
+            raise
+        try:
             # The KPI layer's shared views and macros, built once per snapshot in the
             # instance's own (writable, in-memory) catalog: every cursor sees them.
             self.connection.execute(f"use memory; set search_path = 'memory.main,{CATALOG}.main'")
             self.connection.execute(shared_views_sql())
-        except BaseException:
-            self.connection.close()
-            raise
+        except duckdb.Error:
+            # A database without a table they read (an old kept version): the KPI layer
+            # creates them per cursor and says which table is missing, pages without KPIs
+            # still work.
+            pass
 
     def close(self) -> None:
         if not self.closed:
