@@ -154,7 +154,9 @@ def targets_version() -> str:
 def reader_parts() -> dict[str, Any]:
     """What a result depends on besides the data and the selection: the reader's query
     context (faculty scope, preset, home country, provisional years) and the settings
-    that shape the filter options and defaults."""
+    that shape the filter options and defaults. Titles and summaries are cached with the
+    numbers: ``dashboard.i18n`` has one language today; when a catalogue lands, the
+    reader's language joins these parts."""
     settings = runtime.settings()
     context = runtime.query_context(settings)
     return {
