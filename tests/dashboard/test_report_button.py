@@ -89,3 +89,43 @@ def test_the_button_is_on_the_overview_page(environment):
     from dashboard.pages import overview
 
     assert ids.OVERVIEW_REPORT_BUTTON in str(overview.layout())
+
+
+@pytest.fixture
+def signed_in(environment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from etl.users import UserStore
+    from tests.dashboard.test_api import PASSWORD
+
+    monkeypatch.setenv("INTL_KPI_SIGN_IN", "local")
+    monkeypatch.setenv("INTL_KPI_USERS", str(tmp_path / "users.json"))
+    monkeypatch.setenv("INTL_KPI_SECRET_KEY", "test secret key, not for production")
+    runtime.settings.cache_clear()
+    store = UserStore(tmp_path / "users.json")
+    store.add("ann", "faculty_manager", PASSWORD, faculty="Law")
+    store.add("dan", "admin", PASSWORD)
+    yield store
+    runtime.settings.cache_clear()
+
+
+def test_a_faculty_managers_report_is_their_faculty(server, signed_in, tmp_path):
+    from tests.dashboard.test_api import sign_in
+
+    client = server.test_client()
+    sign_in(client, "ann")
+    response = report_request(client, FilterState().to_dict())
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    (download,) = response.get_json()["response"].values()
+    text = pdf_text_of(download["data"])
+    assert "Faculty Law" in text and "The whole university" not in text
+    (line,) = [e for e in read_audit_log(tmp_path / "audit.jsonl") if e["event"] == "download"]
+    assert line["user"] == "ann" and line["chart"] == "board-report"
+
+
+def test_a_role_without_download_is_refused(server, signed_in, tmp_path):
+    from tests.dashboard.test_api import sign_in
+
+    client = server.test_client()
+    sign_in(client, "dan")
+    assert report_request(client, None).status_code == 403
+    events = [e["event"] for e in read_audit_log(tmp_path / "audit.jsonl")]
+    assert "download_refused" in events
