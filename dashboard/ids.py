@@ -15,6 +15,9 @@ APP_LOCATION = "app-url-location"
 APP_NAVBAR = "app-navbar-nav"
 APP_STATUS = "app-status-banner"
 APP_USER = "app-user-badge"  # who is signed in, and the sign-out link
+# On narrow screens the navbar folds behind a toggler (dashboard/components/shell.py).
+APP_NAVBAR_TOGGLER = "app-navbar-toggler"
+APP_NAVBAR_COLLAPSE = "app-navbar-collapse"
 
 # Filter bar (dashboard/components/filters.py): rendered by every page's layout.
 FILTER_LOCATION = "filters-url-location"

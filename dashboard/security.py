@@ -112,6 +112,13 @@ def check_clicks(value: Any) -> int | None:
     return value
 
 
+def check_flag(value: Any) -> bool | None:
+    """A true/false property (a collapse's ``is_open``)."""
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInput("a flag is not true or false")
+    return value
+
+
 # (component id, or a pattern-matching id's "type"; property) -> the check of its value.
 VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.FILTER_STATE, "data"): FilterState.from_dict,
@@ -130,6 +137,8 @@ VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.chart_download_excel("")["type"], "n_clicks"): check_clicks,
     (ids.DATA_WORKBOOK_BUTTON, "n_clicks"): check_clicks,
     (ids.OVERVIEW_REPORT_BUTTON, "n_clicks"): check_clicks,
+    (ids.APP_NAVBAR_TOGGLER, "n_clicks"): check_clicks,
+    (ids.APP_NAVBAR_COLLAPSE, "is_open"): check_flag,
 }
 
 

@@ -84,3 +84,24 @@ def show_published_status(_pathname: str | None) -> list:
         return status_banner(published_meta(cursor))
     finally:
         cursor.close()
+
+
+@callback(
+    Output(ids.APP_NAVBAR_COLLAPSE, "is_open"),
+    Input(ids.APP_NAVBAR_TOGGLER, "n_clicks"),
+    Input(ids.APP_LOCATION, "pathname"),
+    State(ids.APP_NAVBAR_COLLAPSE, "is_open"),
+    prevent_initial_call=True,
+)
+def toggle_navbar(clicks: int | None, pathname: str | None, is_open: bool | None) -> bool:
+    """The folded navbar (narrow screens) opens and closes with its toggler and closes when
+    a link leads to another page."""
+    check_input(ids.APP_NAVBAR_TOGGLER, "n_clicks", clicks)
+    check_input(ids.APP_LOCATION, "pathname", pathname)
+    is_open = check_input(ids.APP_NAVBAR_COLLAPSE, "is_open", is_open)
+    return navbar_open(dash.ctx.triggered_id, is_open)
+
+
+def navbar_open(trigger: Any, is_open: bool | None) -> bool:
+    """Toggled by a click on the toggler; closed by anything else (a page change)."""
+    return not is_open if trigger == ids.APP_NAVBAR_TOGGLER else False

@@ -13,6 +13,7 @@ card also shows its change since the previous year and the commentary written fo
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
@@ -152,6 +153,63 @@ def sparkline(data: CardData) -> go.Figure:
     return figure
 
 
+def print_sparkline(data: CardData, width: int = 300, height: int = 70) -> html.Img:
+    """The sparkline as a small SVG image for paper: it scales to the printed card's width
+    (a plotly graph keeps the width it was drawn at on screen and would run past the card's
+    edge). Lines only, with the targets dashed; shown by the print style sheet only."""
+    frame = data.frame
+    values = [None if pd.isna(v) else float(v) for v in frame[query.VALUE]] if len(frame) else []
+    lines = [t.value for t, _p in data.targets[:2]] + [t.value for t in data.references[:2]]
+    known = [v for v in values if v is not None] + lines
+    top = max([*known, 0.0]) * 1.05 or 1.0
+    bottom = min([*known, 0.0])
+    span = (top - bottom) or 1.0
+    pad = 4
+
+    def y(value: float) -> float:
+        return round(pad + (height - 2 * pad) * (1 - (value - bottom) / span), 2)
+
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    segments, current = [], []
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        current.append(f"{round(pad + index * step, 2)},{y(value)}")
+    if current:
+        segments.append(current)
+    shapes = [
+        f'<line x1="0" x2="{width}" y1="{y(v)}" y2="{y(v)}" stroke="#595959" '
+        'stroke-width="1" stroke-dasharray="4 3" vector-effect="non-scaling-stroke"/>'
+        for v in lines
+    ]
+    shapes += [
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{COLORWAY[0]}" '
+        'stroke-width="2" vector-effect="non-scaling-stroke"/>'
+        for points in segments
+        if len(points) > 1
+    ]
+    shapes += [
+        f'<circle cx="{points[0].split(",")[0]}" cy="{points[0].split(",")[1]}" r="2" '
+        f'fill="{COLORWAY[0]}"/>'
+        for points in segments
+        if len(points) == 1
+    ]
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'preserveAspectRatio="none">{"".join(shapes)}</svg>'
+    )
+    encoded = base64.b64encode(svg.encode()).decode()
+    return html.Img(
+        src=f"data:image/svg+xml;base64,{encoded}",
+        alt="",
+        className="kpi-sparkline-print",
+        **{"aria-hidden": "true"},
+    )
+
+
 def status_badge(result: Progress) -> html.Span:
     # data-summary-group: which count of the board summary this status is part of.
     group = board.status_group(result.status) or "none"
@@ -261,6 +319,7 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
                         style={"height": "70px"},
                         className="kpi-sparkline",
                     ),
+                    print_sparkline(data),
                     html.Ul(target_items, className="list-unstyled mb-2 small"),
                     *[commentary_block(entry) for entry in data.commentary],
                     dcc.Link(

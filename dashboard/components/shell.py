@@ -50,28 +50,39 @@ def navbar(pages: Iterable[Mapping[str, Any]], home_href: str = "/") -> dbc.Navb
         dbc.Container(
             [
                 dbc.NavbarBrand(APP_TITLE, href=home_href),
-                dbc.Nav(
+                # Below the md breakpoint the links fold behind this button (a phone shows
+                # the page, not five links); dashboard/callbacks/shell.py toggles it.
+                dbc.NavbarToggler(id=ids.APP_NAVBAR_TOGGLER, n_clicks=0),
+                dbc.Collapse(
                     [
-                        dbc.NavItem(
-                            dbc.NavLink(
-                                page["name"],
-                                id=ids.nav_link(page["module"]),
-                                href=page["relative_path"],
-                            )
-                        )
-                        for page in pages
+                        dbc.Nav(
+                            [
+                                dbc.NavItem(
+                                    dbc.NavLink(
+                                        page["name"],
+                                        id=ids.nav_link(page["module"]),
+                                        href=page["relative_path"],
+                                    )
+                                )
+                                for page in pages
+                            ],
+                            id=ids.APP_NAVBAR,
+                            navbar=True,
+                        ),
+                        # Who is signed in and the sign-out link (dashboard/callbacks/auth.py).
+                        html.Div(id=ids.APP_USER, className="ms-auto d-flex align-items-center"),
                     ],
-                    id=ids.APP_NAVBAR,
+                    id=ids.APP_NAVBAR_COLLAPSE,
+                    is_open=False,
                     navbar=True,
                 ),
-                # Who is signed in and the sign-out link (dashboard/callbacks/auth.py).
-                html.Div(id=ids.APP_USER, className="ms-auto d-flex align-items-center"),
             ],
             fluid="xxl",
         ),
         color="dark",
         dark=True,
         class_name="app-navbar",
+        expand="md",
         tag="header",
     )
 
