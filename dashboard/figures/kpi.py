@@ -136,6 +136,12 @@ def trend_figure(
             )
         )
     for target in references if years else ():
+        # Several KPIs of one chart (the three cycles) share the same university targets:
+        # one line each, as for scored targets above.
+        key = (target.value, target.label)
+        if key in seen:
+            continue
+        seen.add(key)
         figure.add_trace(
             go.Scatter(
                 x=[years[0], years[-1]],

@@ -92,3 +92,20 @@ def test_overview_of_a_programme_lists_kpis_without_a_value(display):
     assert "No value for this selection: International master's students" in text
     assert "overview-card-intl_share_master" not in text
     assert "overview-card-nationalities_count" in text
+
+
+def test_a_reference_shared_by_several_series_is_drawn_once():
+    # The three cycles' graduate rates share the university's targets: one line each, not
+    # one per cycle (six legend entries squeezed the chart on a faculty's Mobility page).
+    frame = figures.pd.DataFrame(
+        {
+            figures.SERIES: ["bachelor", "bachelor", "master", "master"],
+            figures.YEAR_LABEL: ["2019-20", "2020-21", "2019-20", "2020-21"],
+            "value": [25.0, 40.0, 10.0, 12.0],
+            "provisional": [False, False, False, False],
+        }
+    )
+    references = [TARGETS[1], TARGETS[1]]
+    figure = go.Figure(figures.trend_figure(frame, "percent", [], references))
+    names = [trace.name for trace in figure.data if "not scored" in (trace.name or "")]
+    assert len(names) == 1
