@@ -180,7 +180,12 @@ def print_sparkline(data: CardData, width: int = 300, height: int = 70) -> html.
         current.append(f"{round(pad + index * step, 2)},{y(value)}")
     if current:
         segments.append(current)
+    # A faint zero line: the space under the series reads as the chart's, not as a gap.
     shapes = [
+        f'<line x1="0" x2="{width}" y1="{y(bottom)}" y2="{y(bottom)}" stroke="#ced4da" '
+        'stroke-width="1" vector-effect="non-scaling-stroke"/>'
+    ]
+    shapes += [
         f'<line x1="0" x2="{width}" y1="{y(v)}" y2="{y(v)}" stroke="#595959" '
         'stroke-width="1" stroke-dasharray="4 3" vector-effect="non-scaling-stroke"/>'
         for v in lines

@@ -72,6 +72,8 @@ def test_on_a_phone_the_navbar_folds_and_the_summary_is_on_the_first_screen(page
 
     toggler.click()
     expect(mobility).to_be_visible()
+    page.wait_for_selector(f"#{ids.APP_NAVBAR_COLLAPSE}.show")
+    page.wait_for_timeout(400)  # the opening transition, for the screenshot
     page.screenshot(path=str(SCREENSHOTS / "board-phone-menu-open.png"))
     mobility.click()
     page.wait_for_url("**/mobility**")

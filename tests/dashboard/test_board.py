@@ -335,3 +335,27 @@ def test_a_broken_commentary_file_keeps_the_figures_and_names_the_line(published
     text = str(sections)
     assert "overview-commentary-error" in text and "line 2" in text and "written_on" in text
     assert "overview-card-intl_share_master" in text
+
+
+def test_the_print_sparkline_scales_and_draws_series_and_targets():
+    import base64
+
+    from dashboard.components.overview import CardData, print_sparkline
+    from dashboard.kpis.registry import get_kpi
+
+    rows = _rows({2019: 10.0, 2020: None, 2021: 20.0, 2022: 25.0})
+    target = _target(15, "maintain", 2027, 2019)
+    data = CardData(get_kpi("intl_share_master"), rows, 2021, 20.0, False,
+                    [(target, kpi_status.Progress(kpi_status.ACHIEVED))], "graduates")  # fmt: skip
+    image = print_sparkline(data)
+    svg = base64.b64decode(image.src.split(",", 1)[1]).decode()
+    # Scales with the printed card (no fixed pixel size), lines keep their width.
+    assert 'viewBox="0 0 300 70"' in svg and 'preserveAspectRatio="none"' in svg
+    # 2020 has no value: 2019 alone is a dot, 2021-2022 a line (x = 4 + 2 x 292/3) ending at
+    # the right edge.
+    # Range 0 to 25 x 1.05 = 26.25 over 62 px: 25 -> 4 + 62 x (1 - 25/26.25) = 6.95.
+    assert '<polyline points="198.67,' in svg and "296.0,6.95" in svg
+    assert svg.count("<circle") == 1
+    # The target at 15: 4 + 62 x (1 - 15/26.25) = 30.57, dashed.
+    assert 'y1="30.57"' in svg and 'stroke-dasharray="4 3"' in svg
+    assert image.alt == "" and image.className == "kpi-sparkline-print"
