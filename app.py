@@ -11,8 +11,7 @@ from pathlib import Path
 import dash
 from dash import Dash, dcc
 
-import dashboard.callbacks  # noqa: F401 (registers every callback)
-from dashboard import api, ids, runtime, security
+from dashboard import api, callbacks, ids, runtime, security  # callbacks: registers them
 from dashboard.auth import web as auth
 from dashboard.components.shell import APP_TITLE, INDEX_STRING, app_layout, navigation_pages
 
@@ -31,6 +30,8 @@ app = Dash(
     # callback against one layout; tests/dashboard/test_callback_ids.py does instead.
     suppress_callback_exceptions=True,
 )
+# The KPI pages' chart callbacks, from each page's CHARTS (Dash has just loaded the pages).
+callbacks.pages.register(dash.page_registry)
 app.layout = [
     dcc.Location(id=ids.APP_LOCATION),
     app_layout(

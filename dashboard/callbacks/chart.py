@@ -2,7 +2,7 @@
 callback for all cards).
 
 A download is built on the server from the filter selection: the card's content is computed
-again by the same function that drew it (registered here by the page's callbacks module),
+again by the same function that drew it (registered here by ``kpi_cards.register``),
 so a file holds exactly what the query layer and its disclosure control let out. Nothing the
 browser sends besides the selection reaches a file; the selection itself is validated like
 every other callback input, and a card this server does not know is refused.

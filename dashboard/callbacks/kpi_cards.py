@@ -1,5 +1,6 @@
 """The callback behind every KPI chart card: when the filter selection changes, ask the
-query layer and redraw. Page callback modules call :func:`register` with their charts.
+query layer and redraw. ``dashboard/callbacks/pages.py`` calls :func:`register` with the
+charts each page declares.
 
 A card's content is cached (``dashboard.cache``) per data version, selection and reader, so
 a selection seen before is answered without a query."""

@@ -7,8 +7,7 @@ from __future__ import annotations
 import dash
 from dash.development.base_component import Component
 
-from dashboard.charts import DIVERSITY_CHARTS
-from dashboard.components.kpi_chart import chart_grid
+from dashboard.components.kpi_chart import KpiChart, chart_grid
 from dashboard.components.page import page_layout
 from dashboard.i18n import _
 
@@ -22,11 +21,74 @@ dash.register_page(
 )
 
 
+_CYCLES = ("bachelor", "master", "phd")
+
+# The page's chart cards, in the order they are laid out. dashboard/callbacks/pages.py
+# wires one callback (and the downloads) per card from this tuple: nothing else to list.
+CHARTS: tuple[KpiChart, ...] = (
+    KpiChart(
+        "diversity-share-by-cycle",
+        _("International degree students by cycle"),
+        tuple(f"intl_share_{cycle}" for cycle in _CYCLES),
+    ),
+    KpiChart(
+        "diversity-nationalities",
+        _("Nationalities among students and staff"),
+        ("nationalities_count",),
+    ),
+    KpiChart(
+        "diversity-top-nationalities",
+        _("Largest international nationalities among master's students (share of all)"),
+        ("intl_share_master",),
+        by="nationality",
+        kind="bars",
+        top=15,
+        exclude_home=True,
+    ),
+    KpiChart(
+        "diversity-map",
+        _("International master's students by nationality (share of all)"),
+        ("intl_share_master",),
+        by="nationality",
+        kind="map",
+        exclude_home=True,
+    ),
+    KpiChart(
+        "diversity-region-split",
+        _("Master's students: home, EEA and rest of world"),
+        ("intl_share_master",),
+        by="nationality_region",
+        kind="stacked",
+    ),
+    KpiChart(
+        "diversity-staff",
+        _("International staff and academic staff"),
+        ("intl_share_staff", "intl_share_academic_staff"),
+        series_names={
+            "intl_share_staff": _("all staff"),
+            "intl_share_academic_staff": _("academic staff"),
+        },
+    ),
+    KpiChart(
+        "diversity-staff-category",
+        _("International staff by category"),
+        ("intl_share_staff",),
+        by="staff_category",
+        kind="bars",
+    ),
+    KpiChart(
+        "diversity-index",
+        _("Nationality diversity index (effective number of nationalities)"),
+        ("nationality_diversity_index",),
+    ),
+)
+
+
 def layout(**query: str | list[str]) -> Component:
     return page_layout(
         _("Nationality diversity"),
         query,
-        lambda page: [chart_grid(DIVERSITY_CHARTS, wide=("diversity-share-by-cycle",))],
+        lambda page: [chart_grid(CHARTS, wide=("diversity-share-by-cycle",))],
         intro=_(
             "How international the classrooms and the staff are, against the Erasmus Policy "
             "Statement's figures. 'International' follows the basis chosen in the filter bar."

@@ -7,8 +7,7 @@ from __future__ import annotations
 import dash
 from dash.development.base_component import Component
 
-from dashboard.charts import MOBILITY_CHARTS
-from dashboard.components.kpi_chart import chart_grid
+from dashboard.components.kpi_chart import KpiChart, chart_grid
 from dashboard.components.page import page_layout
 from dashboard.i18n import _
 
@@ -22,13 +21,98 @@ dash.register_page(
 )
 
 
+_CYCLES = ("bachelor", "master", "phd")
+
+# The page's chart cards, in the order they are laid out. dashboard/callbacks/pages.py
+# wires one callback (and the downloads) per card from this tuple: nothing else to list.
+CHARTS: tuple[KpiChart, ...] = (
+    KpiChart(
+        "mobility-graduate-rate",
+        _("Graduates with credit mobility abroad, by cycle"),
+        tuple(f"outgoing_mobility_rate_{cycle}" for cycle in _CYCLES),
+    ),
+    KpiChart(
+        "mobility-participation",
+        _("Yearly outgoing participation rate"),
+        ("outgoing_participation_rate",),
+    ),
+    KpiChart(
+        "mobility-activities",
+        _("Outgoing student mobilities by activity"),
+        ("outgoing_students",),
+        by="activity",
+        kind="stacked",
+    ),
+    KpiChart(
+        "mobility-benchmark",
+        _("Outgoing student mobilities: counted toward the EU benchmark or not"),
+        ("outgoing_students",),
+        by="benchmark",
+        kind="stacked",
+    ),
+    KpiChart(
+        "mobility-in-out",
+        _("Incoming and outgoing students"),
+        ("incoming_exchange_students", "outgoing_students"),
+        series_names={
+            "incoming_exchange_students": _("incoming exchange students"),
+            "outgoing_students": _("outgoing students"),
+        },
+    ),
+    KpiChart(
+        "mobility-balance",
+        _("Exchange balance with the 20 largest partner countries (incoming per outgoing)"),
+        ("exchange_balance",),
+        by="partner_country",
+        kind="bars",
+        top=20,
+        order_by="volume",
+    ),
+    KpiChart(
+        "mobility-destinations",
+        _("Destinations of outgoing students"),
+        ("outgoing_students",),
+        by="partner_country",
+        kind="map",
+    ),
+    KpiChart(
+        "mobility-fewer-opportunities",
+        _("Outgoing students with fewer opportunities"),
+        ("fewer_opportunities_share",),
+    ),
+    KpiChart(
+        "mobility-blended-virtual",
+        _("Blended intensive programmes and virtual exchange"),
+        ("blended_virtual_share",),
+    ),
+    KpiChart("mobility-recognition", _("ECTS recognition"), ("ects_recognition_rate",)),
+    KpiChart(
+        "mobility-staff",
+        _("Staff mobility per 100 staff of each group"),
+        ("staff_mobility_rate", "staff_mobility_rate_support"),
+        series_names={
+            "staff_mobility_rate": _("academic staff"),
+            "staff_mobility_rate_support": _("support staff"),
+        },
+    ),
+    KpiChart(
+        "mobility-cee",
+        _("Mobility with Central/Eastern Europe and the EU neighbourhood"),
+        ("cee_neighbourhood_share",),
+    ),
+    KpiChart(
+        "mobility-window",
+        _("Bachelor programmes with a mobility window"),
+        ("mobility_window_coverage",),
+    ),
+)
+
+
 def layout(**query: str | list[str]) -> Component:
     return page_layout(
         _("Mobility"),
         query,
-        lambda page: [
-            chart_grid(MOBILITY_CHARTS, wide=("mobility-graduate-rate", "mobility-destinations"))
-        ],
+        lambda page: [chart_grid(CHARTS, wide=("mobility-graduate-rate", "mobility-destinations"))],
         intro=_(
             "Credit mobility of students and staff. Only study and traineeship stays of at "
             "least 3 months or 15 ECTS count toward the EU benchmark; blended intensive "

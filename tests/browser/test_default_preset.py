@@ -9,9 +9,12 @@ import re
 
 import pytest
 
+import app  # noqa: F401 (Dash loads the pages, which declare their charts)
 from dashboard import ids
-from dashboard.charts import DIVERSITY_CHARTS, MOBILITY_CHARTS, NETWORK_CHARTS
 from dashboard.kpis.registry import get_kpi
+from dashboard.pages.diversity import CHARTS as DIVERSITY_CHARTS
+from dashboard.pages.mobility import CHARTS as MOBILITY_CHARTS
+from dashboard.pages.networks import CHARTS as NETWORK_CHARTS
 from tests.browser.helpers import by_id, open_page
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,9 @@ import time
 
 import pytest
 
+import app  # noqa: F401 (Dash loads the pages, which declare their charts)
 from dashboard import ids
-from dashboard.charts import MOBILITY_CHARTS
+from dashboard.pages.mobility import CHARTS as MOBILITY_CHARTS
 from tests.browser.helpers import choose, open_page, settle
 
 pytestmark = pytest.mark.browser

@@ -22,13 +22,16 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+import app  # noqa: F401 (Dash loads the pages, which declare their charts)
 from dashboard import ids
-from dashboard.charts import DIVERSITY_CHARTS, MOBILITY_CHARTS, NETWORK_CHARTS
 from dashboard.filters_state import FilterState
 from dashboard.kpis.query import QueryContext, kpi_frame
 from dashboard.kpis.registry import get_kpi
 from dashboard.kpis.status import STATUSES
 from dashboard.kpis.targets import read_targets
+from dashboard.pages.diversity import CHARTS as DIVERSITY_CHARTS
+from dashboard.pages.mobility import CHARTS as MOBILITY_CHARTS
+from dashboard.pages.networks import CHARTS as NETWORK_CHARTS
 from tests.browser.conftest import ROOT, SCREENSHOTS
 from tests.browser.helpers import (
     by_id,

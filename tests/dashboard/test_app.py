@@ -151,3 +151,24 @@ def test_the_download_callback_takes_no_rows_from_the_browser(client):
     assert len(downloads) == 1
     assert [state["id"] for state in downloads[0]["state"]] == [FILTER_STATE]
     assert not any("chart-export" in d["output"] for d in dependencies)
+
+
+def test_every_chart_a_page_declares_is_wired_once_by_the_registrar(dash_app, client):
+    # A KPI page is one file: its CHARTS is all the registrar needs to give each card its
+    # callback and its download, with the prefixes URLs, downloads and the cache rely on.
+    from dashboard.callbacks import pages
+    from dashboard.ids import chart_graph
+
+    declared = pages.page_charts(dash.page_registry)
+    assert set(declared) == {
+        f"dashboard.pages.{name}" for name in ("diversity", "mobility", "networks")
+    }
+    assert [len(charts) for charts in declared.values()] == [8, 13, 11]
+    client.get("/_dash-dependencies")  # Dash collects the registered callbacks
+    # Again: a card registered twice would raise (its download builder is already there).
+    pages.register(dash.page_registry)
+    outputs = [output for key in dash_app.callback_map for output in _outputs(key)]
+    for charts in declared.values():
+        for spec in charts:
+            graph = json.dumps(chart_graph(spec.prefix), separators=(",", ":"), sort_keys=True)
+            assert outputs.count(graph) == 2, spec.prefix  # its figure and style, once

@@ -20,8 +20,8 @@ import app  # noqa: F401 (the Dash app: asset URLs need it)
 from dashboard import cache, runtime
 from dashboard.callbacks.kpi_cards import cached_chart_values, chart_content
 from dashboard.callbacks.overview import update_overview
-from dashboard.charts import MOBILITY_CHARTS
 from dashboard.filters_state import FilterState
+from dashboard.pages.mobility import CHARTS as MOBILITY_CHARTS
 from tests.dashboard.fixture_database import FIXTURE_SUPPRESSION
 
 FIGURE, ROWS = 1, 6

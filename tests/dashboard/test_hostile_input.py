@@ -25,13 +25,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import app  # noqa: F401 (Dash loads the pages, which declare their charts)
 from dashboard import ids, runtime
 from dashboard.callbacks.filters import synchronise_filters
 from dashboard.callbacks.kpi_cards import chart_values
 from dashboard.callbacks.overview import update_overview
 from dashboard.callbacks.shell import keep_filters_in_navigation, show_published_status
-from dashboard.charts import NETWORK_CHARTS
 from dashboard.filters_state import FilterState, InvalidInput
+from dashboard.pages.networks import CHARTS as NETWORK_CHARTS
 from dashboard.security import check_callback_request
 from etl.cells import FORMULA_TRIGGERS
 from tests.dashboard.callback_requests import UPDATE, parse_id

@@ -16,9 +16,11 @@ import app  # noqa: F401 (the Dash app: asset URLs need it)
 from dashboard.callbacks.chart import download_for
 from dashboard.callbacks.kpi_cards import chart_values
 from dashboard.callbacks.overview import update_overview
-from dashboard.charts import DIVERSITY_CHARTS, MOBILITY_CHARTS, NETWORK_CHARTS
 from dashboard.filters_state import FilterState
 from dashboard.kpis.query import QueryContext, kpi_frame
+from dashboard.pages.diversity import CHARTS as DIVERSITY_CHARTS
+from dashboard.pages.mobility import CHARTS as MOBILITY_CHARTS
+from dashboard.pages.networks import CHARTS as NETWORK_CHARTS
 from tests.dashboard.fixture_database import FIXTURE_SUPPRESSION
 
 ALL_CHARTS = DIVERSITY_CHARTS + MOBILITY_CHARTS + NETWORK_CHARTS

@@ -19,9 +19,11 @@ import pytest
 
 import app  # noqa: F401 (the Dash app: pages and asset URLs need it)
 from dashboard.callbacks.kpi_cards import chart_values
-from dashboard.charts import DIVERSITY_CHARTS, MOBILITY_CHARTS, NETWORK_CHARTS
 from dashboard.figures import kpi as figures
 from dashboard.filters_state import FilterState
+from dashboard.pages.diversity import CHARTS as DIVERSITY_CHARTS
+from dashboard.pages.mobility import CHARTS as MOBILITY_CHARTS
+from dashboard.pages.networks import CHARTS as NETWORK_CHARTS
 from tests.dashboard.fixture_database import FACULTIES, PROGRAMMES
 
 ALL_CHARTS = DIVERSITY_CHARTS + MOBILITY_CHARTS + NETWORK_CHARTS
