@@ -27,7 +27,7 @@ app = Dash(
     title=APP_TITLE,
     index_string=INDEX_STRING,
     # Pages render their controls only when data is published, so Dash cannot check every
-    # callback against one layout; tests/dashboard/test_callback_ids.py does instead.
+    # callback against one layout; tests/dashboard/test_app.py does instead.
     suppress_callback_exceptions=True,
 )
 # The KPI pages' chart callbacks, from each page's CHARTS (Dash has just loaded the pages).
@@ -42,10 +42,10 @@ server = app.server
 # Sign-in, roles and the audit log; refuses to start unsigned on a non-loopback address.
 auth.install(app)
 api.install(app)  # GET /api/v1/kpis and /api/v1/openapi.json (read-only)
+# Refuses to serve before any request when the settings are unsafe: sign-in off on a
+# non-loopback address, or the unprotected preset 'none' (runtime.settings raises).
 auth.refuse_unsafe_start(runtime.settings())
 security.protect(app)  # callback input checks, request size cap, CSP and headers
-# Refuse to serve before any request when the settings are unsafe (e.g. preset 'none').
-runtime.settings()
 
 if __name__ == "__main__":
     settings = runtime.settings()

@@ -172,3 +172,19 @@ def test_every_chart_a_page_declares_is_wired_once_by_the_registrar(dash_app, cl
         for spec in charts:
             graph = json.dumps(chart_graph(spec.prefix), separators=(",", ":"), sort_keys=True)
             assert outputs.count(graph) == 2, spec.prefix  # its figure and style, once
+
+
+def test_the_dashboard_refuses_the_unprotected_preset(fixture_database, monkeypatch):
+    # Preset 'none' is for the command line only: the web app does not compute a number
+    # with it (app.py calls runtime.settings() before serving, and so does every callback).
+    monkeypatch.setenv("INTL_KPI_DATABASE", str(fixture_database))
+    monkeypatch.setenv("INTL_KPI_SUPPRESSION", "none")
+    runtime.settings.cache_clear()
+    try:
+        with pytest.raises(runtime.UnprotectedPreset, match="command line"):
+            runtime.settings()
+        monkeypatch.setenv("INTL_KPI_SUPPRESSION", "duo")
+        runtime.settings.cache_clear()
+        assert runtime.settings().suppression == "duo"
+    finally:
+        runtime.settings.cache_clear()
