@@ -59,17 +59,30 @@ def test_every_chart_shows_it_is_loading_while_a_filter_change_is_answered(page,
     settle(page)
     seen = page.evaluate("() => { clearInterval(window.loadingWatch); return window.loadingSeen; }")
     assert sorted(seen) == sorted(graphs), "every chart is marked while it updates"
-    # The ring appears after 0.2 s and the dimming is complete after 0.35 s: judge the charts
-    # marked for at least 0.5 s (10 samples). Which requests the browser holds longest varies
-    # from run to run (one chart was once marked for 0.1 s only), so most charts, not every
-    # one, must have been seen that long.
-    long_enough = {graph: samples for graph, samples in seen.items() if len(samples) >= 10}
-    assert len(long_enough) >= len(graphs) // 2, {g: len(s) for g, s in seen.items()}
-    for graph, samples in long_enough.items():
-        # Dimmed, with the spinning ring shown, at some point while held back.
-        assert min(s["plot"] for s in samples) < 0.5, (graph, samples)
-        assert max(s["spinner"] for s in samples) == 1, (graph, samples)
-        assert any("chart-loading-spin" in s["animation"] for s in samples), (graph, samples)
+    # How long the browser holds each request varies (in the full suite every chart was once
+    # marked for 0.1 s only), so the look is checked on the marked state itself: each graph
+    # marked as Dash marks it, read 0.5 s later (after the 0.2 s delay and 0.15 s fade).
+    marked = page.evaluate(
+        """async () => {
+            const graphs = [...document.querySelectorAll('.chart-graph')];
+            graphs.forEach(g => g.setAttribute('data-dash-is-loading', 'true'));
+            await new Promise(done => setTimeout(done, 500));
+            const result = graphs.map(graph => {
+                const spinner = getComputedStyle(graph, '::after');
+                return {id: graph.id,
+                        plot: Number(getComputedStyle(graph.firstElementChild).opacity),
+                        spinner: Number(spinner.opacity), animation: spinner.animationName};
+            });
+            graphs.forEach(g => g.removeAttribute('data-dash-is-loading'));
+            return result;
+        }"""
+    )
+    assert len(marked) == len(graphs)
+    for style in marked:
+        # Dimmed, with the spinning ring shown.
+        assert style["plot"] < 0.5, style
+        assert style["spinner"] == 1, style
+        assert "chart-loading-spin" in style["animation"], style
     # Once answered: nothing is marked, everything at full strength.
     assert page.locator("[data-dash-is-loading='true']").count() == 0
     opacities = page.eval_on_selector_all(
