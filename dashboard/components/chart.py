@@ -27,8 +27,8 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dash
@@ -112,19 +112,6 @@ class DataSheet:
             (_("Column {field}").format(field=column.field), column.header) for column in columns
         ]
         return lines
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["provisional_years"] = list(self.provisional_years)
-        data["notes"] = list(self.notes)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> DataSheet:
-        values = dict(data)
-        values["provisional_years"] = tuple(values.get("provisional_years") or ())
-        values["notes"] = tuple(values.get("notes") or ())
-        return cls(**values)
 
 
 def generated_at(now: dt.datetime | None = None) -> str:

@@ -219,10 +219,6 @@ def test_downloads_of_a_card_match_the_builders():
     assert workbook["Data"]["E2"].value == 0.23
 
 
-def test_data_sheet_round_trips_through_the_store():
-    assert DataSheet.from_dict(SHEET.to_dict()) == SHEET
-
-
 def test_generated_at_is_utc():
     moment = dt.datetime(2025, 2, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     assert generated_at(moment) == "2025-02-01 09:00 UTC"
