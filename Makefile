@@ -48,6 +48,12 @@ test: install-test
 # across 3 republishes on the dev server and gunicorn --threads, the disclosure attacks on the
 # demo, e.g. `make bench SCALES="1 10"`.
 SCALES ?= 1
+# Simulated people (bench_users.py: think time, page opens, filter changes, CSV downloads)
+# against the README's shared-server command with Redis: p95 per callback, e.g.
+# `make bench BENCH_USERS_SCALE=10`.
+BENCH_USERS ?= 50
+BENCH_USERS_SECONDS ?= 120
+BENCH_USERS_SCALE ?= 1
 # The dashboard's filter changes against the pandas peer and the framework floor, in one run.
 DASHBOARD_SCALES ?= 1 10
 # Rows of the one big enrolment CSV whose load peak memory and rows/s are measured.
@@ -58,6 +64,8 @@ bench: install
 	$(BIN)/python tests/benchmarks/bench_republish.py
 	$(BIN)/python tests/benchmarks/bench_load_memory.py --rows $(BENCH_ROWS)
 	$(BIN)/python tests/benchmarks/bench_attacks.py
+	$(BIN)/python tests/benchmarks/bench_users.py --users $(BENCH_USERS) --duration $(BENCH_USERS_SECONDS) \
+		--scale $(BENCH_USERS_SCALE)
 
 docs: install
 	$(BIN)/python -m etl.docs
