@@ -64,8 +64,8 @@ bench: install
 	$(BIN)/python tests/benchmarks/bench_republish.py
 	$(BIN)/python tests/benchmarks/bench_load_memory.py --rows $(BENCH_ROWS)
 	$(BIN)/python tests/benchmarks/bench_attacks.py
-	$(BIN)/python tests/benchmarks/bench_users.py --users $(BENCH_USERS) --duration $(BENCH_USERS_SECONDS) \
-		--scale $(BENCH_USERS_SCALE)
+	$(BIN)/python tests/benchmarks/bench_users.py --users $(BENCH_USERS) \
+		--duration $(BENCH_USERS_SECONDS) --scale $(BENCH_USERS_SCALE)
 
 docs: install
 	$(BIN)/python -m etl.docs
