@@ -754,7 +754,7 @@ def shared_server(database: Path, cache: str, log: Path) -> Iterator[Server]:
 def build_demo(scale: float, folder: Path) -> Path:
     database = folder / "demo.duckdb"
     subprocess.run(
-        [str(Path(sys.executable).with_name("intl-kpi")), "demo", "--scale", f"{scale:g}",
+        [sys.executable, "-m", "etl.cli", "demo", "--scale", f"{scale:g}",
          "--output", str(folder / "files"), "--database", str(database)],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
