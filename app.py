@@ -9,15 +9,20 @@ Bootstrap and Inter fonts under ``dashboard/assets``), so the dashboard works of
 from pathlib import Path
 
 import dash
-from dash import Dash, dcc
 
-from dashboard import api, callbacks, ids, runtime, security  # callbacks: registers them
+from dashboard import api, callbacks, i18n, runtime, security  # callbacks: registers them
 from dashboard.auth import web as auth
-from dashboard.components.shell import APP_TITLE, INDEX_STRING, app_layout, navigation_pages
+from dashboard.components.shell import (
+    APP_TITLE,
+    INDEX_STRING,
+    LocalisedDash,
+    navigation_pages,
+    shell_layout,
+)
 
 HERE = Path(__file__).parent
 
-app = Dash(
+app = LocalisedDash(
     __name__,
     use_pages=True,
     pages_folder=str(HERE / "dashboard" / "pages"),
@@ -32,13 +37,13 @@ app = Dash(
 )
 # The KPI pages' chart callbacks, from each page's CHARTS (Dash has just loaded the pages).
 callbacks.pages.register(dash.page_registry)
-app.layout = [
-    dcc.Location(id=ids.APP_LOCATION),
-    app_layout(
-        navigation_pages(dash.page_registry), dash.page_container, app.get_relative_path("/")
-    ),
-]
+# A function: the shell (navbar, language switch) is rendered per request, in its language.
+app.layout = shell_layout(
+    navigation_pages(dash.page_registry), dash.page_container, app.get_relative_path("/")
+)
 server = app.server
+# Each request's language: ?lang= of the page, else the browser's (dashboard/i18n.py).
+i18n.install(server)
 # Sign-in, roles and the audit log; refuses to start unsigned on a non-loopback address.
 auth.install(app)
 api.install(app)  # GET /api/v1/kpis and /api/v1/openapi.json (read-only)

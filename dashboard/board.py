@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, localise_number_text
 from dashboard.kpis import query
 from dashboard.kpis import status as kpi_status
 from dashboard.kpis.registry import REGISTRY
@@ -64,19 +64,26 @@ SUMMARY_GROUPS: dict[str, tuple[str, ...]] = {
     NOT_SCORED: (kpi_status.NOT_ENOUGH_DATA,),
 }
 GROUP_LABELS = {
-    ACHIEVED: _("achieved"),
-    ON_TRACK: _("on track"),
-    AT_RISK: _("at risk"),
-    NOT_SCORED: _("not enough data"),
+    ACHIEVED: N_("achieved"),
+    ON_TRACK: N_("on track"),
+    AT_RISK: N_("at risk"),
+    NOT_SCORED: N_("not enough data"),
 }
+
+
+def group_label(group: str) -> str:
+    """A summary group's name in the current language."""
+    return _(GROUP_LABELS[group])
+
+
 # What the page says "at risk" means (the statuses of SUMMARY_GROUPS[AT_RISK], in words).
-AT_RISK_DEFINITION = _(
+AT_RISK_DEFINITION = N_(
     "At risk: fair progress (acceleration needed), limited progress, no change, "
     "deterioration, or a deadline missed."
 )
 # A change smaller than this (in the KPI's unit) reads as "no change" (arrow →).
 _UNCHANGED = 1e-9
-UNIT_CHANGE_SUFFIX = {"percent": " " + _("pp"), "per_100": " " + _("per 100")}
+UNIT_CHANGE_SUFFIX = {"percent": N_("pp"), "per_100": N_("per 100")}
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
 
@@ -130,7 +137,8 @@ class Change:
         else:
             number = f"{abs(self.difference):.2f}"
         sign = {"up": "+", "down": "−", "flat": ""}[self.direction or "flat"]
-        return f"{sign}{number}{UNIT_CHANGE_SUFFIX.get(self.unit, '')}"
+        suffix = UNIT_CHANGE_SUFFIX.get(self.unit)
+        return sign + localise_number_text(number) + (" " + _(suffix) if suffix else "")
 
     @property
     def text(self) -> str:
@@ -200,7 +208,7 @@ class BoardSummary:
         """``'Of 13 targets: 5 achieved, 2 on track, 6 at risk.'`` (not enough data only
         when some are)."""
         parts = [
-            f"{count} {GROUP_LABELS[group]}"
+            f"{count} {group_label(group)}"
             for group, count in self.counts().items()
             if group != NOT_SCORED or count
         ]
@@ -277,7 +285,7 @@ def _board_kpi(
     )
     return BoardKpi(
         kpi_id=kpi.id,
-        name=str(rows[NAME].iloc[0]) if NAME in rows and not rows.empty else kpi.name,
+        name=str(rows[NAME].iloc[0]) if NAME in rows and not rows.empty else kpi.text("name"),
         unit=kpi.unit,
         scope=str(rows[SCOPE].iloc[0]) if SCOPE in rows and not rows.empty else scope_label(state),
         rows=rows,

@@ -33,6 +33,7 @@ from dash.development.base_component import Component
 from flask_caching.backends import NullCache, RedisCache, SimpleCache
 
 from dashboard import runtime
+from dashboard.i18n import current_language
 from dashboard.queries.status import published_meta
 
 logger = logging.getLogger(__name__)
@@ -154,9 +155,8 @@ def targets_version() -> str:
 def reader_parts() -> dict[str, Any]:
     """What a result depends on besides the data and the selection: the reader's query
     context (faculty scope, preset, home country, provisional years) and the settings
-    that shape the filter options and defaults. Titles and summaries are cached with the
-    numbers: ``dashboard.i18n`` has one language today; when a catalogue lands, the
-    reader's language joins these parts."""
+    that shape the filter options and defaults, and the reader's language (titles, labels and
+    number formats are cached with the numbers)."""
     settings = runtime.settings()
     context = runtime.query_context(settings)
     return {
@@ -166,6 +166,7 @@ def reader_parts() -> dict[str, Any]:
         "scope": None if context.allowed_faculties is None else sorted(context.allowed_faculties),
         "home_institution": settings.home_institution,
         "basis": settings.international_basis,
+        "language": current_language(),
     }
 
 

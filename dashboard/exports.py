@@ -38,7 +38,7 @@ from dashboard.filters_state import (
 )
 from dashboard.i18n import _
 from dashboard.kpis import query
-from dashboard.kpis.registry import KPIS, THEMES, breakdown_label, get_kpi
+from dashboard.kpis.registry import KPIS, THEMES, breakdown_label, get_kpi, theme_label
 from dashboard.kpis.suppression import PRESETS
 from dashboard.kpis.table import kpi_table, scope_label
 from dashboard.kpis.targets import Target
@@ -143,7 +143,7 @@ class About:
             ),
             (
                 _("Suppression preset"),
-                preset.description if preset is not None else self.suppression,
+                _(preset.description) if preset is not None else self.suppression,
             ),
             (_("Data version"), self.data_version),
             (_("Published at"), self.published_at),
@@ -198,9 +198,9 @@ def definitions_frame(kpi_ids: Sequence[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "theme": THEMES[kpi.theme],
+                "theme": theme_label(kpi.theme),
                 "kpi_id": kpi.id,
-                "kpi_name": kpi.name,
+                "kpi_name": kpi.text("name"),
                 "definition": kpi.text("definition"),
                 "numerator": kpi.text("numerator"),
                 "denominator": kpi.text("denominator"),

@@ -43,6 +43,11 @@ OVERVIEW_REPORT_BUTTON = "overview-report-button"
 OVERVIEW_REPORT_DOWNLOAD = "overview-report-download"
 
 
+def language_link(language: str) -> dict[str, Any]:
+    """The navbar's link to this page in another language (``dashboard.i18n.LANGUAGES``)."""
+    return {"type": "app-language-link", "language": language}
+
+
 def nav_link(page_module: str) -> dict[str, Any]:
     """The navbar link to one registered page (``page_module`` as in ``dash.page_registry``)."""
     return {"type": "app-nav-link", "page": page_module}

@@ -25,7 +25,7 @@ from dashboard import board
 from dashboard.filters_state import FilterState, academic_year_label
 from dashboard.i18n import _
 from dashboard.kpis import query
-from dashboard.kpis.registry import KPIS, THEMES, UNIT_SPECS, Kpi, get_kpi
+from dashboard.kpis.registry import KPIS, THEMES, UNIT_SPECS, Kpi, get_kpi, theme_label
 from dashboard.kpis.suppression import PRESETS
 from dashboard.kpis.table import kpi_table
 from dashboard.kpis.targets import Target
@@ -154,7 +154,7 @@ def kpi_entry(
         for _index, row in rows.iterrows()
     ]
     chart = line_chart_svg(
-        points, levels[:3], title=kpi.name, decimals=unit.decimals, suffix=unit.suffix
+        points, levels[:3], title=kpi.text("name"), decimals=unit.decimals, suffix=unit.suffix
     )
     counts_text, notes = "", ()
     if item.year is not None:
@@ -231,7 +231,8 @@ def build_report(
     items = {item.kpi_id: item for item in board.board_kpis(table, targets, state, kpi_ids)}
     shown = [item for item in items.values() if not (narrowed and item.value is None)]
     sections = []
-    for theme, title in THEMES.items():
+    for theme in THEMES:
+        title = theme_label(theme)
         in_theme = [items[kpi.id] for kpi in KPIS if kpi.theme == theme and kpi.id in items]
         entries = tuple(
             kpi_entry(item, state, commentary or [])
@@ -239,7 +240,9 @@ def build_report(
             if not (narrowed and item.value is None)
         )
         without_value = tuple(
-            get_kpi(item.kpi_id).name for item in in_theme if narrowed and item.value is None
+            get_kpi(item.kpi_id).text("name")
+            for item in in_theme
+            if narrowed and item.value is None
         )
         if entries or without_value:
             sections.append(ThemeSection(theme, title, entries, without_value))
@@ -249,7 +252,7 @@ def build_report(
         scope=_scope_text(state),
         years_text=_years_text(table),
         suppression=context.suppression,
-        suppression_text=preset.description if preset is not None else "",
+        suppression_text=_(preset.description) if preset is not None else "",
         data_version=str(meta.get("data_version", "")),
         published_at=str(meta.get("published_at", "")),
         generated_at=generated_at,
@@ -257,8 +260,8 @@ def build_report(
         summary=board.summarise(shown),
         user=user,
         untargeted_themes=tuple(
-            title
-            for theme, title in THEMES.items()
+            theme_label(theme)
+            for theme in THEMES
             if not any(kpi.theme == theme and kpi.id in items for kpi in KPIS)
         ),
     )
@@ -291,9 +294,9 @@ def render_html(report: BoardReport) -> str:
         .get_template("report.html")
         .render(
             report=report,
-            summary_labels=board.GROUP_LABELS,
+            summary_labels={group: board.group_label(group) for group in board.GROUP_LABELS},
             summary_symbols=STATUS_SYMBOLS,
-            at_risk_definition=board.AT_RISK_DEFINITION,
+            at_risk_definition=_(board.AT_RISK_DEFINITION),
             _=_,
         )
     )

@@ -39,6 +39,7 @@ from dashboard.filters_state import (
     InvalidInput,
     check_texts,
 )
+from dashboard.i18n import LANGUAGES
 
 MAX_REQUEST_BYTES = 1024 * 1024  # a callback request is a few kB
 MAX_PATH_LENGTH = 2048
@@ -104,6 +105,18 @@ def check_nav_link_id(value: Any) -> dict[str, str]:
     return value
 
 
+def check_language_link_id(value: Any) -> dict[str, str]:
+    """A language link's id (its ``language`` is one the dashboard speaks)."""
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"type", "language"}
+        or value["type"] != ids.language_link("")["type"]
+        or value["language"] not in LANGUAGES
+    ):
+        raise InvalidInput("not a language link id")
+    return value
+
+
 def check_clicks(value: Any) -> int | None:
     if value is None:
         return None
@@ -124,6 +137,7 @@ VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.FILTER_STATE, "data"): FilterState.from_dict,
     (ids.FILTER_LOCATION, "search"): check_search,
     (ids.APP_LOCATION, "pathname"): check_pathname,
+    (ids.APP_LOCATION, "search"): check_search,
     (PAGES_LOCATION, "pathname"): check_pathname,
     (PAGES_LOCATION, "search"): check_search,
     (ids.FILTER_YEAR_FROM, "value"): check_year_choice,
@@ -133,6 +147,7 @@ VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.FILTER_CYCLE, "value"): check_cycles,
     (ids.FILTER_BASIS, "value"): check_basis,
     (ids.nav_link("")["type"], "id"): check_nav_link_id,
+    (ids.language_link("")["type"], "id"): check_language_link_id,
     (ids.chart_download_csv("")["type"], "n_clicks"): check_clicks,
     (ids.chart_download_excel("")["type"], "n_clicks"): check_clicks,
     (ids.DATA_WORKBOOK_BUTTON, "n_clicks"): check_clicks,

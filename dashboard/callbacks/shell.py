@@ -14,18 +14,33 @@ from dashboard import ids, runtime
 from dashboard.components.shell import status_banner
 from dashboard.db import DatabaseMissing
 from dashboard.filters_state import QUERY_KEYS, InvalidInput
+from dashboard.i18n import QUERY_KEY
 from dashboard.queries.status import published_meta
 from dashboard.security import check_input
 
+# Keys a navbar link carries to the next page: the filter selection and the language.
+KEPT_KEYS = (*QUERY_KEYS, QUERY_KEY)
+
 
 def filter_search(search: str | None) -> str:
-    """Only the filter keys of ``search`` (page-specific keys stay on their page)."""
+    """Only the filter keys and the language of ``search`` (page-specific keys stay on their
+    page)."""
     pairs = [
         (key, value)
         for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
-        if key in QUERY_KEYS
+        if key in KEPT_KEYS
     ]
     return "?" + urlencode(pairs) if pairs else ""
+
+
+def language_href(pathname: str | None, search: str | None, language: str) -> str:
+    """This page's URL (path and query kept) in ``language``."""
+    pairs = [
+        (key, value)
+        for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+        if key != QUERY_KEY
+    ]
+    return (pathname or "/") + "?" + urlencode([*pairs, (QUERY_KEY, language)])
 
 
 def navigation_hrefs(
@@ -59,6 +74,23 @@ def _checked_links(link_ids: Any) -> list[dict]:
     if not isinstance(link_ids, list):
         raise InvalidInput("the navbar link ids are not a list")
     return [check_input(link_id, "id", link_id) for link_id in link_ids]
+
+
+@callback(
+    Output(ids.language_link(ALL), "href"),
+    Input(ids.APP_LOCATION, "pathname"),
+    Input(ids.APP_LOCATION, "search"),
+    State(ids.language_link(ALL), "id"),
+)
+def keep_page_in_language_links(
+    pathname: str | None, search: str | None, link_ids: list[dict]
+) -> list[str]:
+    pathname = check_input(ids.APP_LOCATION, "pathname", pathname)
+    search = check_input(ids.APP_LOCATION, "search", search)
+    if not isinstance(link_ids, list):
+        raise InvalidInput("the language link ids are not a list")
+    languages = [check_input(link_id, "id", link_id)["language"] for link_id in link_ids]
+    return [language_href(pathname, search, language) for language in languages]
 
 
 @callback(

@@ -98,7 +98,10 @@ class DataSheet:
         lines += [
             (_("Filters"), self.filters),
             (_("International basis"), self.basis),
-            (_("Suppression preset"), SUPPRESSION_PRESETS.get(self.suppression, self.suppression)),
+            (
+                _("Suppression preset"),
+                _(SUPPRESSION_PRESETS.get(self.suppression, self.suppression)),
+            ),
             (_("Data version"), self.data_version),
             (_("Published at"), self.published_at),
             (
@@ -109,7 +112,7 @@ class DataSheet:
         ]
         lines += [(_("Note"), note) for note in self.notes]
         lines += [
-            (_("Column {field}").format(field=column.field), column.header) for column in columns
+            (_("Column {field}").format(field=column.field), _(column.header)) for column in columns
         ]
         return lines
 
@@ -326,7 +329,7 @@ def table_columns(columns: Sequence[ChartColumn]) -> list[dict[str, Any]]:
     """AG Grid ``columnDefs`` for the table view."""
     definitions = []
     for column in columns:
-        definition: dict[str, Any] = {"field": column.field, "headerName": column.header}
+        definition: dict[str, Any] = {"field": column.field, "headerName": _(column.header)}
         if column.kind in _FORMATTERS:
             definition["type"] = "rightAligned"
             definition["valueFormatter"] = {"function": _FORMATTERS[column.kind]}

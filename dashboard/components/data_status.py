@@ -31,17 +31,17 @@ from dashboard.filters_state import (
     basis_label,
     years_label,
 )
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.kpis.query import provisional_from
 from dashboard.kpis.suppression import get_preset, suppress
 from etl.settings import Settings
 from etl.status import PublishedStatus
 
 ENROLMENT_COLUMNS = (
-    ChartColumn(YEAR_LABEL, _("Academic year"), "year"),
-    ChartColumn(POPULATION, _("Population"), "text"),
-    ChartColumn(HEADCOUNT, _("Headcount"), "count"),
-    ChartColumn(PROVISIONAL, _("Provisional"), "flag"),
+    ChartColumn(YEAR_LABEL, N_("Academic year"), "year"),
+    ChartColumn(POPULATION, N_("Population"), "text"),
+    ChartColumn(HEADCOUNT, N_("Headcount"), "count"),
+    ChartColumn(PROVISIONAL, N_("Provisional"), "flag"),
 )
 
 
@@ -101,7 +101,7 @@ def settings_in_force(settings: Settings, state: FilterState, years: Sequence[in
         (_("International basis"), basis),
         (
             _("Suppression preset"),
-            SUPPRESSION_PRESETS.get(settings.suppression, settings.suppression),
+            _(SUPPRESSION_PRESETS.get(settings.suppression, settings.suppression)),
         ),
         (
             _("Provisional years"),

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import _
-from dashboard.kpis.registry import KPIS, THEMES, breakdown_label
+from dashboard.kpis.registry import KPIS, breakdown_label, theme_label
 from dashboard.kpis.targets import Target
 
 
@@ -33,8 +33,8 @@ def definitions_table() -> dbc.Table:
     rows = [
         html.Tr(
             [
-                html.Td(THEMES[kpi.theme]),
-                html.Th([kpi.name, html.Br(), html.Code(kpi.id)], scope="row"),
+                html.Td(theme_label(kpi.theme)),
+                html.Th([kpi.text("name"), html.Br(), html.Code(kpi.id)], scope="row"),
                 html.Td(kpi.text("definition")),
                 html.Td(
                     kpi.text("numerator")

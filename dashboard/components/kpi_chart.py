@@ -36,12 +36,12 @@ from dashboard.filters_state import (
     cycle_label,
     describe,
 )
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, localised_country_name
 from dashboard.kpis import query
 from dashboard.kpis.registry import BENCHMARK_ACTIVITIES, breakdown_label, get_kpi
 from dashboard.kpis.table import group_scoped_targets
 from dashboard.kpis.targets import Target
-from etl.countries import country_name
+from dashboard.vocabulary import code_label
 from etl.settings import Settings
 
 KINDS = ("trend", "bars", "stacked", "map", "timeline")
@@ -104,49 +104,49 @@ class ChartInputs:
 
 def _series_name(spec: KpiChart, kpi_id: str) -> str:
     if kpi_id in spec.series_names:
-        return spec.series_names[kpi_id]
+        return _(spec.series_names[kpi_id])
     kpi = get_kpi(kpi_id)
-    return cycle_label(kpi.cycle) if kpi.cycle else kpi.name
+    return cycle_label(kpi.cycle) if kpi.cycle else kpi.text("name")
 
 
 # Group values the query layer writes in SQL, as a person reads them.
 GROUP_LABELS = {
-    "home": _("home"),
-    "EEA": _("EEA"),
-    "rest of world": _("rest of world"),
-    "Central and Eastern Europe": _("Central and Eastern Europe"),
-    "EU neighbourhood": _("EU neighbourhood"),
-    "other EEA": _("other EEA"),
-    "counts toward the benchmark": _("counts toward the benchmark"),
-    "shown, not counted": _("shown, not counted"),
-    "students": _("students"),
-    "staff": _("staff"),
-    "incoming": _("incoming"),
-    "outgoing": _("outgoing"),
-    "student": _("students"),
-    "university-wide": _("university-wide"),
-    "unknown": _("unknown"),
-    "not_available": _("nationality not available"),
-    "none": _("none"),
+    "home": N_("home"),
+    "EEA": N_("EEA"),
+    "rest of world": N_("rest of world"),
+    "Central and Eastern Europe": N_("Central and Eastern Europe"),
+    "EU neighbourhood": N_("EU neighbourhood"),
+    "other EEA": N_("other EEA"),
+    "counts toward the benchmark": N_("counts toward the benchmark"),
+    "shown, not counted": N_("shown, not counted"),
+    "students": N_("students"),
+    "staff": N_("staff"),
+    "incoming": N_("incoming"),
+    "outgoing": N_("outgoing"),
+    "student": N_("students"),
+    "university-wide": N_("university-wide"),
+    "unknown": N_("unknown"),
+    "not_available": N_("nationality not available"),
+    "none": N_("none"),
 }
 
 
 def _group_label(by: str | None, group: str) -> str:
     if group in GROUP_LABELS:
-        return GROUP_LABELS[group]
+        return _(GROUP_LABELS[group])
     if by in ("nationality", "partner_country") and len(group) == 2:
-        return country_name(group)
+        return localised_country_name(group)
     if by == "cycle":
         return cycle_label(group)
     if by == "activity":
         # Say on the chart itself which activities the EU benchmark counts.
         counted = group in BENCHMARK_ACTIVITIES
         return _("{activity} ({rule})").format(
-            activity=group.replace("_", " "),
+            activity=code_label(group),
             rule=_("counts if ≥ 3 months or ≥ 15 ECTS") if counted else _("not counted"),
         )
     if by in ("activity_type", "action_type", "agreement_type", "staff_category", "role"):
-        return _(group.replace("_", " "))
+        return code_label(group)
     return group
 
 
@@ -183,7 +183,7 @@ def chart_grid(specs: Sequence[KpiChart], wide: Sequence[str] = ()) -> dbc.Row:
     """The page's chart cards, two per row on wide screens (``wide`` ones take a row)."""
     return dbc.Row(
         [
-            dbc.Col(chart_card(spec.prefix, spec.title), lg=12 if spec.prefix in wide else 6)
+            dbc.Col(chart_card(spec.prefix, _(spec.title)), lg=12 if spec.prefix in wide else 6)
             for spec in specs
         ]
     )
@@ -292,7 +292,7 @@ def _data_sheet(
     years = frame[query.PROVISIONAL] if not frame.empty else pd.Series(dtype=bool)
     provisional = sorted(set(frame.loc[years, YEAR_LABEL])) if not frame.empty else []
     return DataSheet(
-        measure=spec.title,
+        measure=_(spec.title),
         definition=" ".join(f"{k.name}: {k.text('definition')}" for k in kpis),
         filters=describe(inputs.state, inputs.options),
         basis=basis_label(inputs.state.basis),
@@ -346,7 +346,7 @@ def _summary(spec: KpiChart, frame: pd.DataFrame, unit: str, year: int | None) -
         return _("No values can be shown for this selection.")
     first = known.iloc[0]
     return _("{title}, {year}: the largest is {label} with {value} ({count} in the chart).").format(
-        title=spec.title,
+        title=_(spec.title),
         year=academic_year_label(int(first[query.ACADEMIC_YEAR])),
         label=first[LABEL],
         value=format_value(first[query.VALUE] * scale, kind),
@@ -363,7 +363,7 @@ def kpi_chart_content(spec: KpiChart, inputs: ChartInputs) -> ChartContent:
     targets = _targets(spec, inputs)
     references = _references(spec, inputs)
     title = _("{title} — {selection}").format(
-        title=spec.title, selection=describe(inputs.state, inputs.options)
+        title=_(spec.title), selection=describe(inputs.state, inputs.options)
     )
     empty = frame.empty or frame[query.VALUE].notna().sum() == 0
     year = None
@@ -399,7 +399,7 @@ def kpi_chart_content(spec: KpiChart, inputs: ChartInputs) -> ChartContent:
             withheld = latest[latest[query.VALUE].isna() & latest[query.SUPPRESSED]]
             plotted = pd.concat([shown, withheld], ignore_index=True)
             title = _("{title}, {year} — {selection}").format(
-                title=spec.title,
+                title=_(spec.title),
                 year=academic_year_label(year) if year is not None else "",
                 selection=describe(inputs.state, inputs.options),
             )

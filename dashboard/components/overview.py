@@ -28,7 +28,7 @@ from dashboard.figures.theme import COLORWAY, MUTED_TEXT_COLOUR, TEMPLATE
 from dashboard.filters_state import FilterState, academic_year_label, to_query
 from dashboard.i18n import _
 from dashboard.kpis import query
-from dashboard.kpis.registry import KPIS, THEMES, Kpi, get_kpi
+from dashboard.kpis.registry import KPIS, THEMES, Kpi, get_kpi, theme_label
 from dashboard.kpis.status import Progress
 from dashboard.kpis.table import kpi_table
 from dashboard.kpis.targets import Target
@@ -315,7 +315,7 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
         [
             dbc.CardBody(
                 [
-                    html.H3(kpi.name, className="h6 card-title mb-1"),
+                    html.H3(kpi.text("name"), className="h6 card-title mb-1"),
                     *facts,
                     dcc.Graph(
                         id=ids.overview_sparkline(kpi.id),
@@ -328,7 +328,7 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
                     html.Ul(target_items, className="list-unstyled mb-2 small"),
                     *[commentary_block(entry) for entry in data.commentary],
                     dcc.Link(
-                        _("Details: {name}").format(name=kpi.name),
+                        _("Details: {name}").format(name=kpi.text("name")),
                         href=f"{path}?{search}",
                         className="small",
                     ),
@@ -368,7 +368,7 @@ def summary_section(summary: board.BoardSummary) -> html.Section:
                     **{"aria-hidden": "true"},
                 ),
                 html.Span(str(counts[group]), className="board-count-number"),
-                html.Span(board.GROUP_LABELS[group], className="board-count-label"),
+                html.Span(board.group_label(group), className="board-count-label"),
             ],
             className=f"board-count {SUMMARY_CLASSES[group]}",
             id=f"overview-summary-{group}",
@@ -408,7 +408,7 @@ def summary_section(summary: board.BoardSummary) -> html.Section:
                     " ",
                     _("Each target is scored at its card's latest complete year."),
                     " ",
-                    board.AT_RISK_DEFINITION,
+                    _(board.AT_RISK_DEFINITION),
                 ],
                 className="board-summary-note small text-body-secondary mb-0",
                 id="overview-summary-text",
@@ -441,7 +441,8 @@ def overview_sections(
     items = {item.kpi_id: item for item in board.board_kpis(table, targets, state, kpi_ids)}
     shown = [item for item in items.values() if not (narrowed and item.value is None)]
     sections: list = [summary_section(board.summarise(shown))]
-    for theme, title in THEMES.items():
+    for theme in THEMES:
+        title = theme_label(theme)
         kpis = [kpi for kpi in KPIS if kpi.theme == theme and kpi.id in items]
         if not kpis:
             continue
@@ -456,7 +457,7 @@ def overview_sections(
             )
             for kpi in kpis
         ]
-        without_value = [d.kpi.name for d in data if narrowed and d.value is None]
+        without_value = [d.kpi.text("name") for d in data if narrowed and d.value is None]
         cards = [
             dbc.Col(kpi_card(d, search), md=6, xl=4, class_name="mb-3 kpi-card-col")
             for d in data

@@ -4,15 +4,24 @@ version, load date) and the message shown when no database is published."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Dash, html
 
 from dashboard import ids
-from dashboard.i18n import _
+from dashboard.i18n import (
+    LANGUAGES,
+    N_,
+    QUERY_KEY,
+    _,
+    current_language,
+    format_datetime,
+    html_language,
+)
 
-APP_TITLE = "International KPIs"
+APP_TITLE = N_("International KPIs")
 
 # Dash's default page template with a document language (screen readers pick the voice by
 # it; axe-core reports its absence as serious) and a skip link to the main content.
@@ -44,12 +53,36 @@ def navigation_pages(registry: Mapping[str, Mapping[str, Any]]) -> list[Mapping[
     ]
 
 
+def language_switch() -> html.Div:
+    """Links to this page in each language, named in that language. A link reloads the page
+    (the language is read when a page is served); its href, the current URL with another
+    ``lang``, is kept up to date by ``dashboard/callbacks/shell.py``."""
+    current = current_language()
+    return html.Div(
+        [
+            html.A(
+                name,
+                id=ids.language_link(code),
+                href=f"?{QUERY_KEY}={code}",
+                lang=code,
+                hrefLang=code,
+                className="app-language-link" + (" active" if code == current else ""),
+                **({"aria-current": "true"} if code == current else {}),
+            )
+            for code, name in LANGUAGES.items()
+        ],
+        className="app-language-switch d-flex align-items-center gap-2 ms-md-3",
+        role="group",
+        **{"aria-label": _("Language")},
+    )
+
+
 def navbar(pages: Iterable[Mapping[str, Any]], home_href: str = "/") -> dbc.Navbar:
     """The top navigation; the links' query strings are kept up to date by a callback."""
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(APP_TITLE, href=home_href),
+                dbc.NavbarBrand(_(APP_TITLE), href=home_href),
                 # Below the md breakpoint the links fold behind this button (a phone shows
                 # the page, not five links); dashboard/callbacks/shell.py toggles it.
                 dbc.NavbarToggler(id=ids.APP_NAVBAR_TOGGLER, n_clicks=0),
@@ -59,7 +92,7 @@ def navbar(pages: Iterable[Mapping[str, Any]], home_href: str = "/") -> dbc.Navb
                             [
                                 dbc.NavItem(
                                     dbc.NavLink(
-                                        page["name"],
+                                        _(page["name"]),
                                         id=ids.nav_link(page["module"]),
                                         href=page["relative_path"],
                                     )
@@ -71,6 +104,7 @@ def navbar(pages: Iterable[Mapping[str, Any]], home_href: str = "/") -> dbc.Navb
                         ),
                         # Who is signed in and the sign-out link (dashboard/callbacks/auth.py).
                         html.Div(id=ids.APP_USER, className="ms-auto d-flex align-items-center"),
+                        language_switch(),
                     ],
                     id=ids.APP_NAVBAR_COLLAPSE,
                     is_open=False,
@@ -104,10 +138,15 @@ def app_layout(pages: Iterable[Mapping[str, Any]], page_container, home_href: st
 
 
 def _published_label(published_at: str) -> str:
-    """``2025-01-31T14:05:09`` (UTC) -> ``2025-01-31 14:05 UTC``."""
+    """``2025-01-31T14:05:09`` (UTC) -> ``31 January 2025 14:05 UTC`` (in the current
+    language's format: ``31 januari 2025 14:05 UTC``)."""
     if not published_at:
         return _("unknown")
-    return published_at.replace("T", " ")[:16] + " UTC"
+    try:
+        moment = datetime.fromisoformat(published_at[:19])
+    except ValueError:
+        return published_at[:40]
+    return format_datetime(moment) + " UTC"
 
 
 def status_banner(meta: Mapping[str, str] | None) -> list:
@@ -175,3 +214,24 @@ def no_database_message(database: str) -> dbc.Alert:
         class_name="mt-4",
         id="app-no-database",
     )
+
+
+class LocalisedDash(Dash):
+    """Dash whose page declares the request's language (``<html lang="nl">``): screen readers
+    pick their voice by it, and browsers their hyphenation and number input."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        index = super().interpolate_index(**kwargs)
+        return index.replace('<html lang="en">', f'<html lang="{html_language()}">', 1)
+
+
+def shell_layout(pages: Iterable[Mapping[str, Any]], page_container, home_href: str = "/"):
+    """``app.layout`` as a function: the shell is rendered per request, in its language."""
+    from dash import dcc
+
+    pages = list(pages)
+
+    def layout() -> list:
+        return [dcc.Location(id=ids.APP_LOCATION), app_layout(pages, page_container, home_href)]
+
+    return layout

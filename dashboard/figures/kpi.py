@@ -22,7 +22,7 @@ from dashboard.figures.theme import (
     PROVISIONAL_PATTERN,
     TEMPLATE,
 )
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.kpis.targets import Target
 from etl.countries import country_table
 
@@ -30,11 +30,11 @@ YEAR_LABEL = "academic_year_label"
 SERIES = "series"
 TARGET_DASHES = ("dash", "dot", "dashdot", "longdash")
 AXIS_TITLES = {
-    "percent": _("Percent"),
-    "count": _("Number"),
-    "index": _("Effective number of nationalities"),
-    "ratio": _("Incoming per outgoing"),
-    "per_100": _("Per 100 staff of the group"),
+    "percent": N_("Percent"),
+    "count": N_("Number"),
+    "index": N_("Effective number of nationalities"),
+    "ratio": N_("Incoming per outgoing"),
+    "per_100": N_("Per 100 staff of the group"),
 }
 
 
@@ -156,7 +156,7 @@ def trend_figure(
         template=TEMPLATE,
         xaxis={"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
         yaxis={
-            "title": {"text": AXIS_TITLES.get(unit, "")},
+            "title": {"text": _(AXIS_TITLES.get(unit, ""))},
             "rangemode": "tozero",
             "ticksuffix": _suffix(unit),
         },
@@ -193,7 +193,7 @@ def bars_figure(
     figure.update_layout(
         template=TEMPLATE,
         xaxis={
-            "title": {"text": axis_title or AXIS_TITLES.get(unit, "")},
+            "title": {"text": axis_title or _(AXIS_TITLES.get(unit, ""))},
             "ticksuffix": _suffix(unit),
             "rangemode": "tozero",
             **_count_ticks(unit, frame["value"]),
@@ -231,7 +231,7 @@ def stacked_figure(frame: pd.DataFrame, unit: str, percent_stack: bool = False) 
         barmode="stack",
         xaxis={"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
         yaxis={
-            "title": {"text": AXIS_TITLES.get(unit, "")},
+            "title": {"text": _(AXIS_TITLES.get(unit, ""))},
             "ticksuffix": _suffix(unit),
             "rangemode": "tozero",
             **_count_ticks(unit, frame.groupby(YEAR_LABEL)["value"].sum()),

@@ -7,14 +7,17 @@ import plotly.graph_objects as go
 
 from dashboard.figures.plain_text import plain_text_figure
 from dashboard.figures.theme import PROVISIONAL_OPACITY, PROVISIONAL_PATTERN, TEMPLATE
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 YEAR_LABEL = "academic_year_label"
 POPULATION = "population"
 HEADCOUNT = "headcount"
 PROVISIONAL = "provisional"
 
-POPULATION_LABELS = {"enrolled": _("enrolled on 1 October"), "first_year": _("first-year entrants")}
+POPULATION_LABELS = {
+    "enrolled": N_("enrolled on 1 October"),
+    "first_year": N_("first-year entrants"),
+}
 
 
 @plain_text_figure
@@ -29,7 +32,7 @@ def enrolment_by_year_figure(frame: pd.DataFrame) -> go.Figure:
             go.Bar(
                 x=rows[YEAR_LABEL],
                 y=rows[HEADCOUNT],
-                name=POPULATION_LABELS.get(str(population), str(population)),
+                name=_(POPULATION_LABELS.get(str(population), str(population))),
                 marker={
                     "opacity": [PROVISIONAL_OPACITY if flag else 1.0 for flag in provisional],
                     "pattern": {

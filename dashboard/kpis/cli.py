@@ -24,6 +24,7 @@ from dashboard.exports import (
     write_workbook,
 )
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
+from dashboard.i18n import _
 from dashboard.kpis import query
 from dashboard.kpis.registry import BREAKDOWNS, UnknownKpi
 from dashboard.kpis.suppression import UNPROTECTED_WARNING, get_preset
@@ -81,7 +82,7 @@ def run_kpis(
         **({"suppression": suppression} if suppression else {}),
     )
     if not get_preset(context.suppression).web:
-        click.secho(UNPROTECTED_WARNING, err=True, fg="red", bold=True)
+        click.secho(_(UNPROTECTED_WARNING), err=True, fg="red", bold=True)
     try:
         targets = read_targets(settings.targets_file)
     except TargetsError as error:

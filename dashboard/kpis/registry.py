@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 # The EU benchmark counts credit mobility of >= 3 months or >= 15 ECTS (Council
 # Recommendation "Europe on the Move", 2024; Eurostat's graduate mobility indicator).
@@ -82,43 +82,43 @@ class Unit:
 UNIT_SPECS = {
     unit.name: unit
     for unit in (
-        Unit("percent", _("%"), 100.0, "rate", 1, ".1f", "%"),
-        Unit("count", _("count"), None, "none", 0, ",.0f"),
-        Unit("index", _("effective number"), None, "population", 2, ".1f"),
-        Unit("ratio", _("incoming per outgoing"), 1.0, "rate", 2, ".2f"),
-        Unit("per_100", _("per 100 staff of the group"), 100.0, "rate", 2, ".1f"),
+        Unit("percent", N_("%"), 100.0, "rate", 1, ".1f", "%"),
+        Unit("count", N_("count"), None, "none", 0, ",.0f"),
+        Unit("index", N_("effective number"), None, "population", 2, ".1f"),
+        Unit("ratio", N_("incoming per outgoing"), 1.0, "rate", 2, ".2f"),
+        Unit("per_100", N_("per 100 staff of the group"), 100.0, "rate", 2, ".1f"),
     )
 }
 UNITS = {name: unit.label for name, unit in UNIT_SPECS.items()}
 THEMES = {
-    "diversity": _("Nationality diversity"),
-    "mobility": _("Mobility"),
-    "networks": _("Networks and partnerships"),
+    "diversity": N_("Nationality diversity"),
+    "mobility": N_("Mobility"),
+    "networks": N_("Networks and partnerships"),
 }
 # What a breakdown is called in the interface; the query layer maps each to SQL.
 BREAKDOWNS = {
-    "faculty": _("faculty"),
-    "programme": _("programme"),
-    "cycle": _("cycle"),
-    "gender": _("gender"),
-    "nationality": _("nationality"),
-    "nationality_region": _("region of nationality (home / EEA / rest of world)"),
-    "world_region": _("world region of nationality"),
-    "staff_category": _("staff category"),
-    "population": _("students or staff"),
-    "activity": _("activity"),
-    "benchmark": _("counts toward the EU benchmark"),
-    "partner_country": _("partner country"),
-    "partner_region": _("partner region"),
-    "direction": _("direction"),
-    "participant": _("students or staff"),
-    "network": _("network"),
-    "network_type": _("network type"),
-    "activity_type": _("activity type"),
-    "action_type": _("action type"),
-    "role": _("role"),
-    "agreement_type": _("agreement type"),
-    "graduate_origin": _(
+    "faculty": N_("faculty"),
+    "programme": N_("programme"),
+    "cycle": N_("cycle"),
+    "gender": N_("gender"),
+    "nationality": N_("nationality"),
+    "nationality_region": N_("region of nationality (home / EEA / rest of world)"),
+    "world_region": N_("world region of nationality"),
+    "staff_category": N_("staff category"),
+    "population": N_("students or staff"),
+    "activity": N_("activity"),
+    "benchmark": N_("counts toward the EU benchmark"),
+    "partner_country": N_("partner country"),
+    "partner_region": N_("partner region"),
+    "direction": N_("direction"),
+    "participant": N_("students or staff"),
+    "network": N_("network"),
+    "network_type": N_("network type"),
+    "activity_type": N_("activity type"),
+    "action_type": N_("action type"),
+    "role": N_("role"),
+    "agreement_type": N_("agreement type"),
+    "graduate_origin": N_(
         "graduates by country of prior education (all graduates, degree-mobile included)"
     ),
 }
@@ -173,7 +173,8 @@ class Kpi:
         return _(value) if value else ""
 
     def unit_label(self) -> str:
-        return self.unit_spec.label
+        """The unit's label in the current language."""
+        return _(self.unit_spec.label)
 
 
 _STUDENT_BREAKDOWNS = (
@@ -643,4 +644,10 @@ def get_kpi(kpi_id: str) -> Kpi:
 
 
 def breakdown_label(name: str) -> str:
-    return BREAKDOWNS.get(name, name)
+    """A breakdown's name in the current language."""
+    return _(BREAKDOWNS.get(name, name))
+
+
+def theme_label(theme: str) -> str:
+    """A theme's name in the current language."""
+    return _(THEMES.get(theme, theme))

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.kpis.targets import Target
 
 ACHIEVED = "target_achieved"
@@ -54,16 +54,16 @@ NO_CHANGE = "no_change"
 
 # Order: best first. Text and an icon name, so status is never shown by colour alone.
 STATUSES = {
-    ACHIEVED: (_("target achieved"), "check-circle"),
-    ACHIEVED_BY: (_("achieved by the deadline"), "check-circle"),
-    ON_TRACK: (_("on track"), "arrow-up-right-circle"),
-    FAIR: (_("fair progress, acceleration needed"), "arrow-right-circle"),
-    LIMITED: (_("limited progress"), "dash-circle"),
-    NO_CHANGE: (_("no change"), "arrow-right-circle"),
-    DETERIORATION: (_("deterioration"), "arrow-down-right-circle"),
-    MISSED_BY: (_("missed by the deadline"), "x-circle"),
-    NO_TARGET: (_("no target"), "circle"),
-    NOT_ENOUGH_DATA: (_("not enough data"), "question-circle"),
+    ACHIEVED: (N_("target achieved"), "check-circle"),
+    ACHIEVED_BY: (N_("achieved by the deadline"), "check-circle"),
+    ON_TRACK: (N_("on track"), "arrow-up-right-circle"),
+    FAIR: (N_("fair progress, acceleration needed"), "arrow-right-circle"),
+    LIMITED: (N_("limited progress"), "dash-circle"),
+    NO_CHANGE: (N_("no change"), "arrow-right-circle"),
+    DETERIORATION: (N_("deterioration"), "arrow-down-right-circle"),
+    MISSED_BY: (N_("missed by the deadline"), "x-circle"),
+    NO_TARGET: (N_("no target"), "circle"),
+    NOT_ENOUGH_DATA: (N_("not enough data"), "question-circle"),
 }
 ON_TRACK_RATIO = 0.95
 FAIR_RATIO = 0.5
@@ -94,7 +94,7 @@ def status_label(status: str, deadline: int | None = None) -> str:
         return _("achieved by {deadline}").format(deadline=_year_label(deadline))
     if status == MISSED_BY and deadline is not None:
         return _("missed by {deadline}").format(deadline=_year_label(deadline))
-    return STATUSES[status][0]
+    return _(STATUSES[status][0])
 
 
 def _growth(start: float, end: float, years: int) -> tuple[float, bool]:

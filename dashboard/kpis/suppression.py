@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import _
+from dashboard.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,13 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "round5": Preset(
         "round5",
-        _(
+        N_(
             "round5: counts of people rounded to the nearest 5 (0-2 become 0); rates computed "
             "from the rounded counts and withheld when the rounded denominator is 20 or less"
         ),
         rounding=5,
         min_denominator=22.5,
-        placeholder=_("withheld"),
+        placeholder=N_("withheld"),
         values_from_published=True,
         flag_rounding=False,
         index_decimals=1,
@@ -89,7 +89,7 @@ PRESETS: dict[str, Preset] = {
     ),
     "duo": Preset(
         "duo",
-        _("duo: counts of 1 to 4 are shown as '<5'; rates on such counts are withheld"),
+        N_("duo: counts of 1 to 4 are shown as '<5'; rates on such counts are withheld"),
         threshold=5,
         min_denominator=5,
         complementary=True,
@@ -97,19 +97,19 @@ PRESETS: dict[str, Preset] = {
     ),
     "hesa": Preset(
         "hesa",
-        _("hesa: counts rounded to the nearest 5; rates on denominators below 22.5 withheld"),
+        N_("hesa: counts rounded to the nearest 5; rates on denominators below 22.5 withheld"),
         rounding=5,
         min_denominator=22.5,
-        placeholder=_("withheld"),
+        placeholder=N_("withheld"),
     ),
     "none": Preset(
         "none",
-        _("none: UNPROTECTED, no suppression (command line only, for analysts with clearance)"),
+        N_("none: UNPROTECTED, no suppression (command line only, for analysts with clearance)"),
         web=False,
     ),
 }
 DEFAULT_PRESET = "round5"
-UNPROTECTED_WARNING = _(
+UNPROTECTED_WARNING = N_(
     "UNPROTECTED: suppression preset 'none' shows counts of 1 to 4 people; do not share."
 )
 

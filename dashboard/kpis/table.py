@@ -138,7 +138,7 @@ def kpi_table(
             continue
         frame = query.kpi_frame(cursor, kpi.id, state, by, context, years=years)
         frame = with_status(frame, targets, state, by)
-        frame[NAME] = kpi.name
+        frame[NAME] = kpi.text("name")
         frame[SCOPE] = scope_label(state)
         frames.append(frame)
     if not frames:

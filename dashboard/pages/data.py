@@ -21,16 +21,16 @@ from dashboard.components.data_status import (
 )
 from dashboard.components.definitions import definitions_table, targets_table
 from dashboard.components.page import PageContext, page_layout
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, lazy
 from etl.status import read_status
 from etl.users import DATA_DETAILS, DOWNLOAD
 
 dash.register_page(
     __name__,
     path="/data",
-    name=_("Data"),
-    title=_("Data and definitions · International KPIs"),
-    description=_("What is loaded, when, from which files, and what the data checks found."),
+    name=N_("Data"),
+    title=lazy(N_("Data and definitions · International KPIs")),
+    description=N_("What is loaded, when, from which files, and what the data checks found."),
     order=90,
 )
 

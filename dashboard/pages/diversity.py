@@ -9,14 +9,14 @@ from dash.development.base_component import Component
 
 from dashboard.components.kpi_chart import KpiChart, chart_grid
 from dashboard.components.page import page_layout
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, lazy
 
 dash.register_page(
     __name__,
     path="/diversity",
-    name=_("Diversity"),
-    title=_("Nationality diversity · International KPIs"),
-    description=_("International students and staff, nationalities, against policy targets."),
+    name=N_("Diversity"),
+    title=lazy(N_("Nationality diversity · International KPIs")),
+    description=N_("International students and staff, nationalities, against policy targets."),
     order=10,
 )
 
@@ -28,17 +28,17 @@ _CYCLES = ("bachelor", "master", "phd")
 CHARTS: tuple[KpiChart, ...] = (
     KpiChart(
         "diversity-share-by-cycle",
-        _("International degree students by cycle"),
+        N_("International degree students by cycle"),
         tuple(f"intl_share_{cycle}" for cycle in _CYCLES),
     ),
     KpiChart(
         "diversity-nationalities",
-        _("Nationalities among students and staff"),
+        N_("Nationalities among students and staff"),
         ("nationalities_count",),
     ),
     KpiChart(
         "diversity-top-nationalities",
-        _("Largest international nationalities among master's students (share of all)"),
+        N_("Largest international nationalities among master's students (share of all)"),
         ("intl_share_master",),
         by="nationality",
         kind="bars",
@@ -47,7 +47,7 @@ CHARTS: tuple[KpiChart, ...] = (
     ),
     KpiChart(
         "diversity-map",
-        _("International master's students by nationality (share of all)"),
+        N_("International master's students by nationality (share of all)"),
         ("intl_share_master",),
         by="nationality",
         kind="map",
@@ -55,30 +55,30 @@ CHARTS: tuple[KpiChart, ...] = (
     ),
     KpiChart(
         "diversity-region-split",
-        _("Master's students: home, EEA and rest of world"),
+        N_("Master's students: home, EEA and rest of world"),
         ("intl_share_master",),
         by="nationality_region",
         kind="stacked",
     ),
     KpiChart(
         "diversity-staff",
-        _("International staff and academic staff"),
+        N_("International staff and academic staff"),
         ("intl_share_staff", "intl_share_academic_staff"),
         series_names={
-            "intl_share_staff": _("all staff"),
-            "intl_share_academic_staff": _("academic staff"),
+            "intl_share_staff": N_("all staff"),
+            "intl_share_academic_staff": N_("academic staff"),
         },
     ),
     KpiChart(
         "diversity-staff-category",
-        _("International staff by category"),
+        N_("International staff by category"),
         ("intl_share_staff",),
         by="staff_category",
         kind="bars",
     ),
     KpiChart(
         "diversity-index",
-        _("Nationality diversity index (effective number of nationalities)"),
+        N_("Nationality diversity index (effective number of nationalities)"),
         ("nationality_diversity_index",),
     ),
 )

@@ -9,14 +9,14 @@ from dash.development.base_component import Component
 
 from dashboard.components.kpi_chart import KpiChart, chart_grid
 from dashboard.components.page import page_layout
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, lazy
 
 dash.register_page(
     __name__,
     path="/mobility",
-    name=_("Mobility"),
-    title=_("Mobility · International KPIs"),
-    description=_("Student and staff mobility in all cycles, against the EU benchmarks."),
+    name=N_("Mobility"),
+    title=lazy(N_("Mobility · International KPIs")),
+    description=N_("Student and staff mobility in all cycles, against the EU benchmarks."),
     order=20,
 )
 
@@ -28,40 +28,40 @@ _CYCLES = ("bachelor", "master", "phd")
 CHARTS: tuple[KpiChart, ...] = (
     KpiChart(
         "mobility-graduate-rate",
-        _("Graduates with credit mobility abroad, by cycle"),
+        N_("Graduates with credit mobility abroad, by cycle"),
         tuple(f"outgoing_mobility_rate_{cycle}" for cycle in _CYCLES),
     ),
     KpiChart(
         "mobility-participation",
-        _("Yearly outgoing participation rate"),
+        N_("Yearly outgoing participation rate"),
         ("outgoing_participation_rate",),
     ),
     KpiChart(
         "mobility-activities",
-        _("Outgoing student mobilities by activity"),
+        N_("Outgoing student mobilities by activity"),
         ("outgoing_students",),
         by="activity",
         kind="stacked",
     ),
     KpiChart(
         "mobility-benchmark",
-        _("Outgoing student mobilities: counted toward the EU benchmark or not"),
+        N_("Outgoing student mobilities: counted toward the EU benchmark or not"),
         ("outgoing_students",),
         by="benchmark",
         kind="stacked",
     ),
     KpiChart(
         "mobility-in-out",
-        _("Incoming and outgoing students"),
+        N_("Incoming and outgoing students"),
         ("incoming_exchange_students", "outgoing_students"),
         series_names={
-            "incoming_exchange_students": _("incoming exchange students"),
-            "outgoing_students": _("outgoing students"),
+            "incoming_exchange_students": N_("incoming exchange students"),
+            "outgoing_students": N_("outgoing students"),
         },
     ),
     KpiChart(
         "mobility-balance",
-        _("Exchange balance with the 20 largest partner countries (incoming per outgoing)"),
+        N_("Exchange balance with the 20 largest partner countries (incoming per outgoing)"),
         ("exchange_balance",),
         by="partner_country",
         kind="bars",
@@ -70,39 +70,39 @@ CHARTS: tuple[KpiChart, ...] = (
     ),
     KpiChart(
         "mobility-destinations",
-        _("Destinations of outgoing students"),
+        N_("Destinations of outgoing students"),
         ("outgoing_students",),
         by="partner_country",
         kind="map",
     ),
     KpiChart(
         "mobility-fewer-opportunities",
-        _("Outgoing students with fewer opportunities"),
+        N_("Outgoing students with fewer opportunities"),
         ("fewer_opportunities_share",),
     ),
     KpiChart(
         "mobility-blended-virtual",
-        _("Blended intensive programmes and virtual exchange"),
+        N_("Blended intensive programmes and virtual exchange"),
         ("blended_virtual_share",),
     ),
-    KpiChart("mobility-recognition", _("ECTS recognition"), ("ects_recognition_rate",)),
+    KpiChart("mobility-recognition", N_("ECTS recognition"), ("ects_recognition_rate",)),
     KpiChart(
         "mobility-staff",
-        _("Staff mobility per 100 staff of each group"),
+        N_("Staff mobility per 100 staff of each group"),
         ("staff_mobility_rate", "staff_mobility_rate_support"),
         series_names={
-            "staff_mobility_rate": _("academic staff"),
-            "staff_mobility_rate_support": _("support staff"),
+            "staff_mobility_rate": N_("academic staff"),
+            "staff_mobility_rate_support": N_("support staff"),
         },
     ),
     KpiChart(
         "mobility-cee",
-        _("Mobility with Central/Eastern Europe and the EU neighbourhood"),
+        N_("Mobility with Central/Eastern Europe and the EU neighbourhood"),
         ("cee_neighbourhood_share",),
     ),
     KpiChart(
         "mobility-window",
-        _("Bachelor programmes with a mobility window"),
+        N_("Bachelor programmes with a mobility window"),
         ("mobility_window_coverage",),
     ),
 )

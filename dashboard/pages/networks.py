@@ -8,14 +8,14 @@ from dash.development.base_component import Component
 
 from dashboard.components.kpi_chart import KpiChart, chart_grid
 from dashboard.components.page import page_layout
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, lazy
 
 dash.register_page(
     __name__,
     path="/networks",
-    name=_("Networks"),
-    title=_("Networks and partnerships · International KPIs"),
-    description=_("Network memberships, activities, Erasmus+ projects and partner agreements."),
+    name=N_("Networks"),
+    title=lazy(N_("Networks and partnerships · International KPIs")),
+    description=N_("Network memberships, activities, Erasmus+ projects and partner agreements."),
     order=30,
 )
 
@@ -25,28 +25,28 @@ dash.register_page(
 CHARTS: tuple[KpiChart, ...] = (
     KpiChart(
         "networks-timeline",
-        _("Network memberships per academic year"),
+        N_("Network memberships per academic year"),
         ("active_networks",),
         by="network",
         kind="timeline",
     ),
     KpiChart(
         "networks-activities",
-        _("Network activities by network"),
+        N_("Network activities by network"),
         ("network_activities",),
         by="network",
         kind="stacked",
     ),
     KpiChart(
         "networks-activity-types",
-        _("Network activities by type"),
+        N_("Network activities by type"),
         ("network_activities",),
         by="activity_type",
         kind="stacked",
     ),
     KpiChart(
         "networks-participants",
-        _("Participants in network activities by network"),
+        N_("Participants in network activities by network"),
         ("network_activities",),
         by="network",
         kind="bars",
@@ -54,21 +54,21 @@ CHARTS: tuple[KpiChart, ...] = (
     ),
     KpiChart(
         "networks-projects",
-        _("Erasmus+ cooperation projects by action"),
+        N_("Erasmus+ cooperation projects by action"),
         ("erasmus_cooperation_projects",),
         by="action_type",
         kind="stacked",
     ),
     KpiChart(
         "networks-project-roles",
-        _("Erasmus+ cooperation projects by role"),
+        N_("Erasmus+ cooperation projects by role"),
         ("erasmus_cooperation_projects",),
         by="role",
         kind="stacked",
     ),
     KpiChart(
         "networks-project-grant",
-        _("EU grant of active Erasmus+ cooperation projects (EUR)"),
+        N_("EU grant of active Erasmus+ cooperation projects (EUR)"),
         ("erasmus_cooperation_projects",),
         by="action_type",
         kind="bars",
@@ -76,14 +76,14 @@ CHARTS: tuple[KpiChart, ...] = (
     ),
     KpiChart(
         "networks-agreements-region",
-        _("Partner agreements by region"),
+        N_("Partner agreements by region"),
         ("partner_agreements",),
         by="partner_region",
         kind="stacked",
     ),
     KpiChart(
         "networks-agreements-country",
-        _("Partner agreements by country"),
+        N_("Partner agreements by country"),
         ("partner_agreements",),
         by="partner_country",
         kind="bars",
@@ -91,14 +91,14 @@ CHARTS: tuple[KpiChart, ...] = (
     ),
     KpiChart(
         "networks-agreements-map",
-        _("Partner agreements by country"),
+        N_("Partner agreements by country"),
         ("partner_agreements",),
         by="partner_country",
         kind="map",
     ),
     KpiChart(
         "networks-exchange-balance",
-        _("Exchange balance with the 20 largest partner countries (incoming per outgoing)"),
+        N_("Exchange balance with the 20 largest partner countries (incoming per outgoing)"),
         ("exchange_balance",),
         by="partner_country",
         kind="bars",

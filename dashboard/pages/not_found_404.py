@@ -7,9 +7,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 from dash.development.base_component import Component
 
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, lazy
 
-dash.register_page(__name__, title=_("Page not found · International KPIs"), nav=False)
+dash.register_page(__name__, title=lazy(N_("Page not found · International KPIs")), nav=False)
 
 
 def layout(**_query: str | list[str]) -> Component:

@@ -10,14 +10,14 @@ from dash.development.base_component import Component
 from dashboard import ids
 from dashboard.components.page import page_layout
 from dashboard.components.report import report_button
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, lazy
 
 dash.register_page(
     __name__,
     path="/",
-    name=_("Overview"),
-    title=_("Overview · International KPIs"),
-    description=_("Every policy goal at a glance: value, trend, target, source and status."),
+    name=N_("Overview"),
+    title=lazy(N_("Overview · International KPIs")),
+    description=N_("Every policy goal at a glance: value, trend, target, source and status."),
     order=0,
 )
 

@@ -103,7 +103,8 @@ def _page_layouts() -> dict[str, Any]:
 
 def test_every_callback_finds_its_components_on_one_page(dash_app, client):
     dependencies = client.get("/_dash-dependencies").get_json()
-    shell_ids = _component_ids(dash_app.layout)
+    shell = dash_app.layout() if callable(dash_app.layout) else dash_app.layout
+    shell_ids = _component_ids(shell)
     pages = {module: _component_ids(layout) for module, layout in _page_layouts().items()}
     everywhere = shell_ids + [i for ids in pages.values() for i in ids]
 
