@@ -180,7 +180,8 @@ class Report:
             self.requests[label].append((answer.seconds, answer.status))
             self.pages[label].add(page)
             if answer.status != 200 and len(self.failures) < 30:
-                detail = answer.error or answer.body[:300].decode(errors="replace")
+                detail = answer.error or answer.body[:200].decode(errors="replace")
+                detail = " ".join(detail.split())
                 self.failures.append(f"{label} on {page} {what}: {answer.status} {detail}")
 
     def action(self, kind: str, page: str, seconds: float) -> None:
@@ -762,12 +763,13 @@ def build_demo(scale: float, folder: Path) -> Path:
 
 
 def tracebacks(log: Path) -> list[str]:
-    """The server's tracebacks (the last lines of each)."""
+    """The server's tracebacks, each as its last frames and its exception line."""
     text = log.read_text(errors="replace")
     found = []
     for chunk in text.split("Traceback (most recent call last):")[1:]:
         lines = [line for line in chunk.splitlines() if line.strip()]
-        found.append("\n".join(lines[:40]))
+        end = next((i for i, line in enumerate(lines) if not line.startswith(" ")), len(lines))
+        found.append("\n".join(lines[max(0, end - 6) : end + 1]))
     return found
 
 
@@ -826,9 +828,9 @@ def main() -> int:
     share = hits / (hits + misses) if hits + misses else float("nan")
     print(f"cache (Redis): {hits} hits, {misses} misses, hit share {share:.0%}")
     print(f"server tracebacks: {len(errors)}")
-    for traceback in errors[:3]:
-        print(traceback)
-    for failure in report.failures[:15]:
+    for traceback, count in Counter(errors).most_common(3):
+        print(f"{count} x\n{traceback}")
+    for failure in report.failures[:8]:
         print("  failed:", failure)
     print("load average (1, 5, 15 min): before "
           + ", ".join(f"{v:.2f}" for v in load_before) + "; after "
