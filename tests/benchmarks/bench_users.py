@@ -577,13 +577,17 @@ class Browser:
         self.report.action("filter change", self.path, time.perf_counter() - started)
 
     def charts(self) -> list[str]:
-        return sorted({
-            props["id"]["chart"] for props in self.page.values()
-            if isinstance(props["id"], dict) and props["id"].get("type") == "chart-download-csv"
-        })  # fmt: skip
+        """Charts whose CSV button can be clicked (an empty chart's button is disabled)."""
+        return sorted(
+            props["id"]["chart"]
+            for props in self.page.values()
+            if isinstance(props["id"], dict)
+            and props["id"].get("type") == "chart-download-csv"
+            and not self.value(props["id"], "disabled")
+        )
 
     def download_csv(self) -> bool:
-        """A click on a chart's CSV button; False when the page has no chart to download."""
+        """A click on a chart's CSV button; False when the page has none to click."""
         charts = self.charts()
         if not charts:
             return False
