@@ -1,5 +1,6 @@
 """Loading files into the published database: read -> detect format -> convert to canonical
-rows -> validate -> replace the affected rows in a new snapshot -> check -> publish.
+rows -> validate -> replace the affected rows in a new snapshot -> check -> build the KPI
+layer's marts (``etl.store.build_marts``) -> publish.
 
 By default a load with any rejected value publishes nothing, writes a rejects report
 (``<file>.rejects.csv``) next to each input file and raises :class:`LoadFailed`; with
@@ -35,7 +36,7 @@ from etl.report import REJECT_COLUMNS, FileReport
 from etl.schema import SCHEMA_VERSION
 from etl.scope import CHANGE_COLUMNS, DEFAULT_SCOPE, change, counts, describe, replace_rows, shrinks
 from etl.settings import Settings
-from etl.store import load_lock, new_snapshot, snapshot_versions
+from etl.store import MARTS, build_marts, load_lock, new_snapshot, snapshot_versions
 from etl.validate import Validated, ValidationContext, empty_rejects, to_database_frame, validate
 
 REPORT_SUFFIX = ".rejects.csv"
@@ -365,6 +366,11 @@ def load_files(
                     ),
                     result,
                 )
+            # The KPI layer's populations, joined and grouped once here instead of on every
+            # dashboard query (etl/sql/marts/).
+            with progress("Building marts", len(MARTS), "table(s)") as step:
+                build_marts(connection)
+                step.advance(len(MARTS))
             logger.info("Publishing data version %s", result.data_version)
         result.published = True
         return result

@@ -12,6 +12,14 @@ Each published version is also kept in ``<database>.versions/v<N>.duckdb`` (the 
 ``keep_versions``; a hard link to the published file, so keeping it costs no copy, or a
 copy where the file system has no hard links). :func:`rollback` republishes a kept version
 the same way a load publishes: copy to a temporary file, fsync, ``os.replace``.
+
+Every publish also builds the KPI layer's marts (:func:`build_marts`): the populations its
+queries read, joined and grouped once per publish instead of on every query
+(``etl/sql/marts/``: ``enrolled_students``, ``graduates_with_stays``, ``staff_groups``,
+``staff_trips``, on the rules of ``etl/sql/marts/rules.sql``). A file published before the
+marts existed (``meta.marts_version`` missing, e.g. an old kept version after a rollback)
+still answers: the KPI layer then computes the marts as views on every query, slower, and
+logs that a reload (or ``intl-kpi demo``) rebuilds them.
 """
 
 from __future__ import annotations
@@ -28,11 +36,15 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from etl.schema import create_schema
+from etl.schema import create_schema, sql_file
 
 TEMP_MARKER = ".tmp-"
 VERSIONS_SUFFIX = ".versions"
 _VERSION_FILE = re.compile(r"^v(\d+)\.duckdb$")
+# The KPI layer's marts, in build order (each one query in etl/sql/marts/<name>.sql); the
+# version goes up when a mart changes its columns, so a reader can tell an older build.
+MARTS = ("enrolled_students", "graduates_with_stays", "staff_groups", "staff_trips")
+MARTS_VERSION = 1
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +68,27 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def marts_rules_sql() -> str:
+    """The rules of the KPI definitions as temporary macros (marts and KPI queries use them)."""
+    return sql_file("marts/rules.sql")
+
+
+def mart_sql(name: str) -> str:
+    """The query that builds mart ``name`` (one of :data:`MARTS`)."""
+    return sql_file(f"marts/{name}.sql")
+
+
+def build_marts(connection: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build every mart as a table of the snapshot being written, and record their
+    version in ``meta``."""
+    connection.execute(marts_rules_sql())
+    for name in MARTS:
+        connection.execute(f"create or replace table {name} as\n{mart_sql(name)}")
+    connection.execute(
+        "insert or replace into meta values ('marts_version', ?)", [str(MARTS_VERSION)]
+    )
 
 
 @contextlib.contextmanager

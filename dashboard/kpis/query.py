@@ -13,6 +13,7 @@ another one (the yearly participation rate standing in for the graduate mobility
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,7 @@ from dashboard.filters_state import FilterState
 from dashboard.i18n import _
 from dashboard.kpis.registry import Kpi, get_kpi
 from dashboard.kpis.suppression import DEFAULT_PRESET, get_preset, suppress
+from etl.store import MARTS, mart_sql, marts_rules_sql
 
 KPI_ID = "kpi_id"
 ACADEMIC_YEAR = "academic_year"
@@ -66,6 +68,8 @@ NOTE_NOT_AVAILABLE = "nationality not available"
 NOTE_STAFF_BASIS = "staff: nationality basis (no prior-education data)"
 NOT_COUNTED_NATIONALITIES = ("unknown", "not_available")
 
+logger = logging.getLogger(__name__)
+
 
 class UnknownBreakdown(ValueError):
     """A breakdown the KPI does not allow."""
@@ -105,21 +109,17 @@ class QueryContext:
 
 # --- SQL files ----------------------------------------------------------------------------
 # A KPI's SQL is the file its registry entry names under ``sql/`` (a family folder each:
-# students, staff, mobility, networks), on the shared views and macros of ``sql/views/``. A
-# file pasted into the DuckDB shell after ``.read``-ing the views runs as the total for the
+# students, staff, mobility, networks), on the marts the ETL builds at every publish
+# (``etl/sql/marts/``: enrolled_students, graduates_with_stays, staff_groups, staff_trips, and
+# the rules' macros), and the filter macros and thin views of ``sql/views/``. A file pasted
+# into the DuckDB shell after ``.read``-ing the rules and views runs as the total for the
 # bound parameters; the query layer only puts the breakdown's expression where the file says
 # ``'all' /* breakdown: <family> */``, from the allow-lists below.
 
 SQL_FOLDER = Path(__file__).parent / "sql"
-# In dependency order: rules and filters are macros the views use.
-VIEW_FILES = (
-    "rules",
-    "filters",
-    "degree_enrolments",
-    "graduates_with_stays",
-    "stays",
-    "staff",
-)
+# In dependency order, after the rules (etl/sql/marts/rules.sql): filters are macros, the
+# views read the marts.
+VIEW_FILES = ("filters", "degree_enrolments", "stays")
 _BREAKDOWN_MARKER = re.compile(r"'all' /\* breakdown: ([a-z_]+) \*/")
 
 # Breakdown -> SQL expression, per family of sources (the marker names the family). Only
@@ -210,7 +210,14 @@ def _read_sql(relative: str) -> str:
 @cache
 def views_sql() -> str:
     """Every shared view and macro, in order (what ``.read`` of each file would run)."""
-    return "\n".join(_read_sql(f"views/{name}.sql") for name in VIEW_FILES)
+    return "\n".join([marts_rules_sql(), *(_read_sql(f"views/{name}.sql") for name in VIEW_FILES)])
+
+
+@cache
+def marts_as_views_sql() -> str:
+    """The marts as temporary views on the raw tables, for a database published before the
+    ETL built them (computed on every query: correct, slower)."""
+    return "\n".join(f"create or replace temp view {name} as\n{mart_sql(name)};" for name in MARTS)
 
 
 def shared_views_sql() -> str:
@@ -221,13 +228,25 @@ def shared_views_sql() -> str:
 
 def create_views_for_rules(cursor: duckdb.DuckDBPyConnection) -> None:
     """Only the macros of the definitions' rules and the filters (for tests)."""
-    cursor.execute(_read_sql("views/rules.sql") + _read_sql("views/filters.sql"))
+    cursor.execute(marts_rules_sql() + _read_sql("views/filters.sql"))
 
 
 def create_views(cursor: duckdb.DuckDBPyConnection) -> None:
     """Create the shared views and macros as temporary objects of ``cursor``'s connection
-    (a DuckDB cursor is a connection of its own, so each request's cursor gets them)."""
-    cursor.execute(views_sql())
+    (a DuckDB cursor is a connection of its own, so each request's cursor gets them).
+
+    A database published before the marts (no ``marts_version``, see ``etl.store``) gets
+    them as views on the raw tables, with a warning that a reload makes it fast."""
+    try:
+        cursor.execute(views_sql())
+    except duckdb.CatalogException:
+        logger.warning(
+            "the published database has no KPI marts (published before they were built): "
+            "computing them on every query, which is slow; a new load or `intl-kpi demo` "
+            "builds them"
+        )
+        cursor.execute(marts_rules_sql() + marts_as_views_sql())
+        cursor.execute(views_sql())
 
 
 def kpi_sql_file(kpi: Kpi) -> str:

@@ -1,7 +1,9 @@
--- The rules of the KPI definitions as SQL macros, shared by every KPI's SQL file.
--- The values mirror dashboard/kpis/registry.py (tests/kpis/test_kpi_layer_golden.py checks
--- that they agree). Read this file into a DuckDB shell before a KPI's file:
---     .read dashboard/kpis/sql/views/rules.sql
+-- The rules of the KPI definitions as SQL macros, shared by the marts the ETL builds at
+-- every publish (etl/sql/marts/*.sql) and by every KPI's SQL file (dashboard/kpis/sql/). They
+-- live with the ETL because the ETL never imports the dashboard, while the dashboard reads
+-- this file. The values mirror dashboard/kpis/registry.py (tests/kpis/test_kpi_layer_golden.py
+-- checks that they agree). Read this file into a DuckDB shell before a KPI's file:
+--     .read etl/sql/marts/rules.sql
 
 -- A stay counting toward the EU benchmark: long study or traineeship (combined included),
 -- >= 90 days or >= 15 ECTS (Council Recommendation "Europe on the Move", 2024).

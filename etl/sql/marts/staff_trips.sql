@@ -1,6 +1,6 @@
--- Outgoing staff teaching and training trips, with the traveller's staff type from the staff
--- record of the same reference year (null when there is none).
-create or replace temp view staff_trips as
+-- staff_trips: outgoing staff teaching and training trips, with the traveller's staff type
+-- from the staff record of the same reference year (null when there is none); built once
+-- per publish.
 select m.*, s.staff_type
 from mobility m
 left join (
@@ -10,4 +10,4 @@ left join (
     group by all
 ) s on s.staff_key = m.person_key and s.reference_year = m.academic_year
 where m.participant = 'staff' and m.direction = 'outgoing'
-  and staff_mobility_activity(m.activity);
+  and staff_mobility_activity(m.activity)

@@ -4,7 +4,7 @@
 -- their whole degree are degree-mobile graduates of their country of origin, left out of
 -- both counts; the graduate_origin breakdown keeps every graduate (the other reading).
 with grads as (
-    select g.academic_year, 'all' /* breakdown: graduates */ as grp, g.student_key,
+    select g.academic_year, 'all' /* breakdown: graduates */ as grp, g.has_student_key,
            g.headcount, g.credit_mobile, g.has_qualifying_stays
     from graduates_with_stays g
     where g.cycle = $cycle
@@ -19,11 +19,11 @@ final as (
     select academic_year, grp,
            coalesce(sum(headcount) filter (
                where coalesce(credit_mobile, false)
-                  or (student_key is not null and has_qualifying_stays)
+                  or (has_student_key and has_qualifying_stays)
            ), 0) as numerator,
            -- aggregated rows without a credit-mobile flag say nothing: left out
            coalesce(sum(headcount) filter (
-               where student_key is not null or credit_mobile is not null
+               where has_student_key or credit_mobile is not null
            ), 0) as denominator
     from grads
     group by all

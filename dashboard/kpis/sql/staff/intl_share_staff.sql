@@ -8,7 +8,7 @@ with base as (
            'all' /* breakdown: staff */ as grp,
            status_by_nationality(s.nationality, s.second_nationality, $home) as status,
            s.headcount
-    from staff s
+    from staff_groups s
     where in_years(s.reference_year, $year_from, $year_to)
       and chosen(s.faculty, $faculties)
       and in_scope(s.faculty, $scoped, $allowed_faculties)

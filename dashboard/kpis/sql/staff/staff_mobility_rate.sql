@@ -5,7 +5,7 @@
 with group_staff as (
     select s.reference_year as academic_year, 'all' /* breakdown: staff_units */ as grp,
            sum(s.headcount) as denominator
-    from staff s
+    from staff_groups s
     where s.staff_type = $staff_type
       and in_years(s.reference_year, $year_from, $year_to)
       and chosen(s.faculty, $faculties)

@@ -13,7 +13,7 @@ with people as (
     union all
 
     select s.reference_year, 'staff', s.nationality, s.faculty
-    from staff s
+    from staff_groups s
     where not $students_only
       and in_years(s.reference_year, $year_from, $year_to)
       and chosen(s.faculty, $faculties)

@@ -1,11 +1,6 @@
--- Students enrolled on 1 October (every enrolment type) with their programme's faculty.
-create or replace temp view enrolled_students as
-select e.*, p.faculty
-from enrolments e
-left join programmes p on p.programme_code = e.programme_code
-where e.population = 'enrolled';
-
--- The enrolled degree students: the population of every student share and rate.
+-- The enrolled degree students: the population of every student share and rate, from the
+-- enrolled_students mart the ETL builds at every publish (etl/sql/marts/enrolled_students.sql:
+-- groups of enrolments with their programme's faculty, headcount summed).
 create or replace temp view degree_enrolments as
 select *
 from enrolled_students
