@@ -95,6 +95,8 @@ except ImportError:  # pragma: no cover
 ACCEPT_ENCODING = ", ".join(
     ["gzip", "deflate"] + (["br"] if _brotli else []) + (["zstd"] if _zstd else [])
 )
+# The request header naming a request's callback, for the access log (see shared_server).
+NAME_HEADER = "X-Bench-Callback"
 # The README's shared-server command when README.md does not have it.
 DEFAULT_COMMAND = "gunicorn --workers 2 --threads 4 --timeout 120 --bind 0.0.0.0:8050 app:server"
 # Weights of a person's next action.
@@ -131,10 +133,20 @@ class Answer:
         return json.loads(self.body)
 
 
-def send(base_url: str, method: str, path: str, body: Any = None, timeout: float = 120.0) -> Answer:
-    """One request on its own connection, timed from sending to the last byte read."""
+def send(
+    base_url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    timeout: float = 120.0,
+    name: str = "",
+) -> Answer:
+    """One request on its own connection, timed from sending to the last byte read; ``name``
+    goes in a header that the server's access log records."""
     parts = urlsplit(base_url)
     headers = {"Accept-Encoding": ACCEPT_ENCODING, "Accept": "application/json"}
+    if name:
+        headers[NAME_HEADER] = name
     payload = None
     if body is not None:
         payload = json.dumps(body).encode()
@@ -171,6 +183,8 @@ class Report:
     # (action, page) -> seconds a person waited
     actions: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
     failures: list[str] = field(default_factory=list)
+    # label -> seconds in a server thread (from the access log; the rest is waiting for one)
+    server: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     started: float = 0.0
     finished: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -211,7 +225,7 @@ class Report:
     def table(self) -> str:
         lines = [
             f"{'callback (output id)':44} {'pages':24} {'count':>6} {'errors':>6} "
-            f"{'median':>7} {'p95':>7} {'max':>7}"
+            f"{'median':>7} {'p95':>7} {'max':>7} {'in-thread median':>16} {'p95':>7}"
         ]
         for label in sorted(self.requests, key=lambda item: (_page_order(self.pages[item]), item)):
             rows = self.requests[label]
@@ -221,11 +235,13 @@ class Report:
             lines.append(
                 f"{label[:44]:44} {pages[:24]:24} {len(rows):>6} {errors:>6} "
                 f"{measured['median']:>7.3f} {measured['p95']:>7.3f} {measured['max']:>7.3f}"
+                + self._server_columns(self.server.get(label, []))
             )
         overall = self.overall()
         lines.append(
             f"{'all requests':44} {'':24} {self.total:>6} {self.errors:>6} "
             f"{overall['median']:>7.3f} {overall['p95']:>7.3f} {overall['max']:>7.3f}"
+            + self._server_columns([s for values in self.server.values() for s in values])
         )
         lines.append("")
         lines.append(f"{'action (what a person waits)':44} {'page':24} {'count':>6} "
@@ -239,6 +255,20 @@ class Report:
                 f"{measured['p95']:>7.3f} {measured['max']:>7.3f}"
             )
         return "\n".join(lines)
+
+    @staticmethod
+    def _server_columns(values: Sequence[float]) -> str:
+        if not values:
+            return ""
+        measured = summary(values)
+        return f" {measured['median']:>16.3f} {measured['p95']:>7.3f}"
+
+    def read_access_log(self, log: Path) -> None:
+        """Seconds each named request spent in a server thread (gunicorn's request time)."""
+        for line in log.read_text(errors="replace").splitlines():
+            microseconds, _status, name = (line.split(" ", 2) + ["", ""])[:3]
+            if microseconds.isdigit() and name and name != "-":
+                self.server[name].append(int(microseconds) / 1e6)
 
 
 def summary(values: Sequence[float]) -> dict[str, float]:
@@ -450,7 +480,7 @@ class Browser:
     # sending
 
     def _post(self, output: str, body: dict[str, Any], what: str) -> Answer:
-        answer = send(self.base_url, "POST", UPDATE, body)
+        answer = send(self.base_url, "POST", UPDATE, body, name=label(output))
         self.report.record(label(output), self.path, answer, what)
         return answer
 
@@ -474,8 +504,9 @@ class Browser:
                 self.values[(component, prop)] = value
 
     def get(self, path: str) -> Answer:
-        answer = send(self.base_url, "GET", path)
-        self.report.record(f"GET {urlsplit(path).path}", self.path, answer)
+        name = f"GET {urlsplit(path).path}"
+        answer = send(self.base_url, "GET", path, name=name)
+        self.report.record(name, self.path, answer)
         return answer
 
     # what a person does
@@ -723,6 +754,7 @@ class Server:
     base_url: str
     command: list[str]
     log: Path
+    access_log: Path
 
 
 @contextlib.contextmanager
@@ -730,6 +762,11 @@ def shared_server(database: Path, cache: str, log: Path) -> Iterator[Server]:
     """The README's shared-server command on a free loopback port, sign-in off."""
     port = free_port()
     command = shared_server_command(port)
+    # Only logging added to the README's command: the time each request spent in a worker
+    # thread (%(D)s, microseconds), its status and the callback the simulator named.
+    access_log = log.with_name("access.log")
+    log_flags = ["--access-logfile", str(access_log), "--access-logformat",
+               f"%(D)s %(s)s %({{{NAME_HEADER.lower()}}}i)s"]  # fmt: skip
     environment = {
         **os.environ,
         "INTL_KPI_DATABASE": str(database),
@@ -740,8 +777,8 @@ def shared_server(database: Path, cache: str, log: Path) -> Iterator[Server]:
     }
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command + log_flags, cwd=ROOT, env=environment, stdout=output,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -750,7 +787,7 @@ def shared_server(database: Path, cache: str, log: Path) -> Iterator[Server]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield Server(base_url, command, log)
+        yield Server(base_url, command, log, access_log)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
@@ -815,6 +852,7 @@ def main() -> int:
             cpu_after = resource.getrusage(resource.RUSAGE_SELF)
             load_after = os.getloadavg()
         errors = tracebacks(log)
+        report.read_access_log(server.access_log)
     hits = cache_after["hits"] - cache_before["hits"]
     misses = cache_after["misses"] - cache_before["misses"]
     elapsed = report.finished - report.started
@@ -823,6 +861,8 @@ def main() -> int:
     )
     overall = report.overall()
     print(f"\n== {arguments.users} users, {arguments.duration:g} s, {what} ==")
+    print("seconds per request, from sending to the last byte (in-thread: the part spent in a")
+    print("server thread, from gunicorn's access log; the rest is waiting for a free thread)")
     print(report.table())
     print()
     print(f"overall: {report.total} requests in {elapsed:.0f} s = "
@@ -846,6 +886,7 @@ def main() -> int:
         "requests": report.total, "errors": report.errors,
         "requests_per_second": round(report.requests_per_second(), 2),
         "p95": round(overall["p95"], 4), "cache_hits": hits, "cache_misses": misses,
+        "in_thread": {name: summary(values) for name, values in report.server.items()},
         "load_before": load_before, "load_after": load_after,
         "per_callback": {name: {k: round(v, 4) for k, v in report.stats(name).items()}
                          | {"count": len(report.requests[name])} for name in report.requests},
