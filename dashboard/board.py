@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
-from dashboard.i18n import N_, _, localise_number_text
+from dashboard.i18n import LANGUAGES, N_, _, current_language, format_date, localise_number_text
 from dashboard.kpis import query
 from dashboard.kpis import status as kpi_status
 from dashboard.kpis.registry import REGISTRY
@@ -334,8 +334,13 @@ COMMENTARY_FIELDS = (
     ("text", f"the commentary, plain text (no HTML), at most {MAX_COMMENTARY_LENGTH} characters"),
     ("author", "who wrote it (name, role)"),
     ("written_on", "the date it was written, YYYY-MM-DD"),
+    (
+        "language",
+        "the language the text is written in (en or nl); a reader sees the entries in their "
+        "language when there are any, else the others; empty: any language",
+    ),
 )
-COMMENTARY_OPTIONAL_FIELDS = ("scope",)
+COMMENTARY_OPTIONAL_FIELDS = ("scope", "language")
 # What a card shows of a longer text before "…" (the whole text is in the report).
 CARD_TEXT_LENGTH = 280
 
@@ -354,11 +359,13 @@ class Commentary:
     text: str
     author: str
     written_on: date
+    # The text's language ("" when the file does not say).
+    language: str = ""
 
     @property
     def byline(self) -> str:
-        """``'Dr. A. de Vries, 2024-11-12'``."""
-        return f"{self.author}, {self.written_on.isoformat()}"
+        """``'Dr. A. de Vries, 12 November 2024'`` (the date in the current language)."""
+        return f"{self.author}, {format_date(self.written_on)}"
 
 
 def read_commentary(path: Path | str, *, missing_ok: bool = True) -> list[Commentary]:
@@ -422,7 +429,10 @@ def _commentary(row: dict[str, str], path: Path, line: int) -> Commentary:
         written_on = date.fromisoformat(row.get("written_on", ""))
     except ValueError:
         raise fail("written_on", "a date YYYY-MM-DD") from None
-    return Commentary(row["kpi_id"], year, scope, text, author, written_on)
+    language = row.get("language", "").lower()
+    if language and language not in LANGUAGES:
+        raise fail("language", " or ".join(LANGUAGES) + " (or empty)")
+    return Commentary(row["kpi_id"], year, scope, text, author, written_on, language)
 
 
 def _scope(text: str) -> str | None:
@@ -440,7 +450,9 @@ def commentary_for(
     entries: Iterable[Commentary], kpi_id: str, year: int | None, scope: str = "university"
 ) -> list[Commentary]:
     """The comments on ``kpi_id``'s value in ``year`` for ``scope`` (the table's scope
-    column), newest first."""
+    column), newest first: those in the reader's language (or in no stated language) when
+    there are any, else all of them (a comment only written in English is still shown to a
+    Dutch reader)."""
     if year is None:
         return []
     found = [
@@ -448,7 +460,9 @@ def commentary_for(
         for entry in entries
         if entry.kpi_id == kpi_id and entry.academic_year == year and entry.scope == scope
     ]
-    return sorted(found, key=lambda entry: entry.written_on, reverse=True)
+    language = current_language()
+    own = [entry for entry in found if entry.language in ("", language)]
+    return sorted(own or found, key=lambda entry: entry.written_on, reverse=True)
 
 
 def short_text(text: str, limit: int = CARD_TEXT_LENGTH) -> str:

@@ -36,19 +36,24 @@ from dashboard.filters_state import (
     basis_label,
     describe,
 )
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.kpis import query
-from dashboard.kpis.registry import KPIS, THEMES, breakdown_label, get_kpi, theme_label
+from dashboard.kpis.registry import KPIS, breakdown_label, get_kpi, theme_label
 from dashboard.kpis.suppression import PRESETS
 from dashboard.kpis.table import kpi_table, scope_label
 from dashboard.kpis.targets import Target
 from etl.cells import neutralise_frame
 
 YEAR_LABEL = "academic_year_label"
-THEME_SHEETS = {theme: theme.capitalize() for theme in THEMES}  # "diversity" -> "Diversity"
-DEFINITIONS_SHEET = "Definitions"
-TARGETS_SHEET = "Targets"
-DATA_SHEET = "Data sheet"
+# Sheet names, in English; written in the reader's language (``_`` where used).
+THEME_SHEETS = {
+    "diversity": N_("Diversity"),
+    "mobility": N_("Mobility"),
+    "networks": N_("Networks"),
+}
+DEFINITIONS_SHEET = N_("Definitions")
+TARGETS_SHEET = N_("Targets")
+DATA_SHEET = N_("Data sheet")
 EXCEL_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_NAME = "intl-kpi-all-kpis.xlsx"
 _MAX_COLUMN_WIDTH = 60
@@ -267,8 +272,8 @@ def targets_frame(targets: Sequence[Target], kpi_ids: Sequence[str] | None = Non
                 "" if target.baseline_year is None else academic_year_label(target.baseline_year)
             ),
             "baseline_value": target.baseline_value,
-            "label": target.label,
-            "source": target.source,
+            "label": target.text("label"),
+            "source": target.text("source"),
         }
         for target in targets
         if chosen is None or target.kpi_id in chosen
@@ -292,10 +297,10 @@ def workbook_sheets(
     )
     sheets: dict[str, pd.DataFrame] = {}
     for theme, sheet in THEME_SHEETS.items():
-        sheets[sheet] = labelled[themes == theme].reset_index(drop=True)
-    sheets[DEFINITIONS_SHEET] = definitions_frame(kpi_ids)
-    sheets[TARGETS_SHEET] = targets_frame(targets, kpi_ids)
-    sheets[DATA_SHEET] = pd.DataFrame(about.rows(table), columns=["item", "value"])
+        sheets[_(sheet)] = labelled[themes == theme].reset_index(drop=True)
+    sheets[_(DEFINITIONS_SHEET)] = definitions_frame(kpi_ids)
+    sheets[_(TARGETS_SHEET)] = targets_frame(targets, kpi_ids)
+    sheets[_(DATA_SHEET)] = pd.DataFrame(about.rows(table), columns=["item", "value"])
     return {name: neutralise_frame(frame) for name, frame in sheets.items()}
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 CYCLES = ("bachelor", "master", "phd", "short_cycle")
 # Cycles offered even when the loaded data has none of them (the KPI catalogue's three).
@@ -335,7 +335,7 @@ def parse_query(
 
     if options is not None and options.years:
         first, last = min(options.years), max(options.years)
-        for label, year in (("from", year_from), ("to", year_to)):
+        for label, year in ((N_("from"), year_from), (N_("to"), year_to)):
             if year is not None and not first <= year <= last:
                 parse.note(
                     _(

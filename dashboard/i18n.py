@@ -51,6 +51,9 @@ DOMAIN = "messages"
 # Languages a person can choose, in the switch's order, each named in itself.
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 DEFAULT_LANGUAGE = "en"
+# The CLDR locale whose number and date formats each language uses: British English, as the
+# interface is written ("programme", "12 November 2025").
+FORMAT_LOCALES = {"en": "en_GB", "nl": "nl_NL"}
 QUERY_KEY = "lang"
 # Longest Accept-Language header read (browsers send ~50 characters; a hostile one is cut).
 MAX_ACCEPT_LANGUAGE = 512
@@ -139,7 +142,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def separators(language: str | None = None) -> tuple[str, str]:
     """The decimal and thousands separators of ``language`` (current by default)."""
-    locale = language or current_language()
+    locale = _format_locale(language)
     return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
@@ -170,15 +173,28 @@ def format_percent(value: float, decimals: int = 1) -> str:
     return format_number(value, decimals, grouping=False) + "%"
 
 
+def d3_formatter(specifier: str) -> str:
+    """An AG Grid ``valueFormatter`` function writing ``params.value`` with the d3 format
+    ``specifier`` in the current language (dash-ag-grid exposes d3-format as ``d3``)."""
+    decimal, group = separators()
+    locale = f"{{decimal: '{decimal}', thousands: '{group}', grouping: [3], currency: ['', '']}}"
+    return (
+        f"params.value == null ? '' : d3.formatLocale({locale}).format('{specifier}')(params.value)"
+    )
+
+
 def format_date(value: date, language: str | None = None) -> str:
     """``31 January 2025`` / ``31 januari 2025``."""
-    return _babel_format_date(value, format="long", locale=language or current_language())
+    return _babel_format_date(value, format="long", locale=_format_locale(language))
 
 
 def format_datetime(value: datetime, language: str | None = None) -> str:
     """``31 January 2025, 14:05`` / ``31 januari 2025 14:05`` (no time zone conversion)."""
-    locale = language or current_language()
-    return _babel_format_datetime(value, format="d MMMM y HH:mm", locale=locale)
+    return _babel_format_datetime(value, format="d MMMM y HH:mm", locale=_format_locale(language))
+
+
+def _format_locale(language: str | None) -> str:
+    return FORMAT_LOCALES.get(language or current_language(), "en_GB")
 
 
 def localised_country_name(alpha2: str, language: str | None = None) -> str:
@@ -197,6 +213,16 @@ def localised_country_name(alpha2: str, language: str | None = None) -> str:
 @functools.cache
 def _territories(language: str) -> dict[str, str]:
     return dict(Locale.parse(language).territories)
+
+
+def format_timestamp(text: str) -> str:
+    """A UTC time as the data writes it (``2025-01-31T14:05:09``, ``2025-01-31 14:05 UTC``)
+    in the current language: ``31 januari 2025 14:05 UTC``; other text as it is."""
+    try:
+        moment = datetime.fromisoformat(text.strip().removesuffix("UTC").strip()[:19])
+    except ValueError:
+        return text[:60]
+    return format_datetime(moment) + " UTC"
 
 
 # Requests --------------------------------------------------------------------------------
@@ -237,6 +263,10 @@ def language_for_request(request) -> str:
     from_url = checked_language(request.args.get(QUERY_KEY))
     if from_url:
         return from_url
+    # The sign-in page: the language of the page it leads back to.
+    from_next = language_from_query(urlsplit(str(request.args.get("next", ""))[:8192]).query)
+    if from_next:
+        return from_next
     # Only a language is read from it, so a forged Referer can only change the sender's own
     # language (no origin check: behind a proxy the scheme seen here may differ).
     referrer = request.headers.get("Referer", "")

@@ -23,7 +23,13 @@ import pandas as pd
 
 from dashboard import board
 from dashboard.filters_state import FilterState, academic_year_label
-from dashboard.i18n import _
+from dashboard.i18n import (
+    _,
+    format_number,
+    format_timestamp,
+    html_language,
+    localise_number_text,
+)
 from dashboard.kpis import query
 from dashboard.kpis.registry import KPIS, THEMES, UNIT_SPECS, Kpi, get_kpi, theme_label
 from dashboard.kpis.suppression import PRESETS
@@ -126,11 +132,11 @@ class BoardReport:
 
 
 def _level_text(target: Target) -> str:
-    return f"{_COMPARATORS[target.comparator]} {target.value:g}"
+    return f"{_COMPARATORS[target.comparator]} {localise_number_text(f'{target.value:g}')}"
 
 
 def _count_text(value: float) -> str:
-    return f"{value:,.0f}"
+    return format_number(value, 0)
 
 
 def kpi_entry(
@@ -144,7 +150,10 @@ def kpi_entry(
         Level(status.target.value, f"{_('target')} {_level_text(status.target)}")
         for status in item.statuses
     ]
-    levels += [Level(t.value, f"{_('university')} {t.value:g}") for t in item.references]
+    levels += [
+        Level(t.value, f"{_('university')} {localise_number_text(f'{t.value:g}')}")
+        for t in item.references
+    ]
     points = [
         Point(
             academic_year_label(int(row[query.ACADEMIC_YEAR])),
@@ -166,18 +175,23 @@ def kpi_entry(
                 numerator=_count_text(numerator), denominator=_count_text(denominator)
             )
         notes = tuple(
-            str(text)
+            _(str(text))
             for text in (latest[query.NOTE], latest[query.METHOD])
             if isinstance(text, str) and text and text != query.METHOD_GRADUATES
         )
     targets = tuple(
         TargetLine(
-            s.target.describe(), s.target.source, s.progress.label, s.group or board.NOT_SCORED
+            s.target.describe(),
+            s.target.text("source"),
+            s.progress.label,
+            s.group or board.NOT_SCORED,
         )
         for s in item.statuses
     )
     references = tuple(
-        TargetLine(_("university target {target}").format(target=t.describe()), t.source, "", "")
+        TargetLine(
+            _("university target {target}").format(target=t.describe()), t.text("source"), "", ""
+        )
         for t in item.references
     )
     return KpiEntry(
@@ -254,8 +268,10 @@ def build_report(
         suppression=context.suppression,
         suppression_text=_(preset.description) if preset is not None else "",
         data_version=str(meta.get("data_version", "")),
-        published_at=str(meta.get("published_at", "")),
-        generated_at=generated_at,
+        published_at=format_timestamp(str(meta.get("published_at", "")))
+        if meta.get("published_at")
+        else "",
+        generated_at=format_timestamp(generated_at),
         themes=tuple(sections),
         summary=board.summarise(shown),
         user=user,
@@ -298,6 +314,7 @@ def render_html(report: BoardReport) -> str:
             summary_symbols=STATUS_SYMBOLS,
             at_risk_definition=_(board.AT_RISK_DEFINITION),
             _=_,
+            lang=html_language(),
         )
     )
 

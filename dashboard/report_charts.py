@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from dashboard.i18n import format_number
+
 # The dashboard's first colour and muted text (``dashboard.figures.theme``), fixed here so
 # the report's look does not depend on plotly's template.
 LINE_COLOUR = "#1f5fa8"
@@ -53,7 +55,7 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
 
 
 def _number(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
+    return format_number(value, decimals)
 
 
 def line_chart_svg(

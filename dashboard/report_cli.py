@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
 from etl import cli as etl_cli
 from etl.settings import Settings
 
@@ -18,11 +19,10 @@ from etl.settings import Settings
 @etl_cli.database_option
 @click.option(
     "--lang",
-    type=click.Choice(["en"]),
-    default="en",
+    type=click.Choice(list(LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
     show_default=True,
-    help="Language of the report. Only English for now: Dutch (nl) comes with the "
-    "translation catalogues.",
+    help="Language of the report: " + ", ".join(f"{k} ({v})" for k, v in LANGUAGES.items()) + ".",
 )
 @click.option("--faculty", "faculties", multiple=True, help="Faculty (repeatable).")
 @click.option(
@@ -99,14 +99,15 @@ def report(
     started = time.perf_counter()
     connection = duckdb.connect(str(settings.database), read_only=True)
     try:
-        content = board_report_pdf(
-            connection.cursor(),
-            state,
-            context,
-            targets,
-            generated_at=generated_now(),
-            commentary=commentary,
-        )
+        with use_language(lang):
+            content = board_report_pdf(
+                connection.cursor(),
+                state,
+                context,
+                targets,
+                generated_at=generated_now(),
+                commentary=commentary,
+            )
     finally:
         connection.close()
     output.parent.mkdir(parents=True, exist_ok=True)

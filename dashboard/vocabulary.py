@@ -50,10 +50,24 @@ CODE_LABELS = {
     # genders
     "female": N_("female"),
     "male": N_("male"),
+    # roles (etl.users.ROLES)
+    "board": N_("board"),
+    "faculty_manager": N_("faculty manager"),
+    "analyst": N_("analyst"),
+    "admin": N_("administrator"),
     # shared
     "other": N_("other"),
     "unknown": N_("unknown"),
 }
+
+# The notes and method labels the query layer writes into its ``note`` and ``method``
+# columns (``dashboard.kpis.query``), in English; translated where they are shown.
+DATA_NOTES = (
+    N_("graduates"),
+    N_("participation rate (fallback: no graduate records)"),
+    N_("nationality not available"),
+    N_("staff: nationality basis (no prior-education data)"),
+)
 
 
 def code_label(code: str) -> str:

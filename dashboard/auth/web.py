@@ -40,6 +40,8 @@ from dashboard.auth import audit
 from dashboard.auth.access import DEMO, current_access, sign_in_enabled
 from dashboard.auth.oidc import OidcClients, read_mapping, roles_file, signed_on_claims
 from dashboard.auth.throttle import LoginThrottle
+from dashboard.i18n import N_, _, html_language
+from dashboard.vocabulary import code_label
 from etl.users import DOWNLOAD, Access, UserError, UserStore, users_file
 
 SESSION_HOURS = 8
@@ -207,37 +209,49 @@ def login_page(
 ) -> str:
     """The sign-in page (plain HTML: it works before any Dash script is loaded)."""
     alert = (
-        f'<div class="alert alert-danger" role="alert">{escape(message)}</div>' if message else ""
+        f'<div class="alert alert-danger" role="alert">{escape(_(message))}</div>'
+        if message
+        else ""
     )
+    # Translated outside the f-strings below (the message extractor reads no f-string).
+    text = {
+        "user": _("User name"),
+        "password": _("Password"),
+        "sign_in": _("Sign in"),
+        "sso": _("Sign in with your institution"),
+        "title": _("Sign in · International KPIs"),
+        "heading": _("International KPIs"),
+    }
+    text = {key: str(escape(value)) for key, value in text.items()}
     form = ""
     if local:
         form = f"""
         <form method="post" action="{prefix}{LOGIN}" autocomplete="on">
           <input type="hidden" name="csrf_token" value="{escape(_csrf_token())}">
           <input type="hidden" name="next" value="{escape(next_url)}">
-          <div class="mb-3"><label class="form-label" for="username">User name</label>
+          <div class="mb-3"><label class="form-label" for="username">{text["user"]}</label>
             <input class="form-control" id="username" name="username" required
                    autocomplete="username"></div>
-          <div class="mb-3"><label class="form-label" for="password">Password</label>
+          <div class="mb-3"><label class="form-label" for="password">{text["password"]}</label>
             <input class="form-control" id="password" name="password" type="password" required
                    autocomplete="current-password"></div>
-          <button class="btn btn-primary" type="submit">Sign in</button>
+          <button class="btn btn-primary" type="submit">{text["sign_in"]}</button>
         </form>"""
     sso = ""
     if oidc:
         sso = (
             f'<a class="btn btn-primary" id="sign-in-sso" '
             f'href="{prefix}{OIDC_LOGIN}?next={escape(quote(next_url))}">'
-            "Sign in with your institution</a>"
+            f"{text['sso']}</a>"
         )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{html_language()}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · International KPIs</title>
+<title>{text["title"]}</title>
 <link rel="stylesheet" href="{prefix}assets/vendor/bootstrap.min.css">
 </head><body class="bg-light">
 <main class="container mt-5 col-md-6 col-lg-4">
-  <h1 class="h3 mb-4">International KPIs</h1>
+  <h1 class="h3 mb-4">{text["heading"]}</h1>
   {alert}{form}{sso}
 </main></body></html>"""
 
@@ -392,7 +406,7 @@ def install(app: dash.Dash) -> None:
         expected = session.get("csrf_token") or ""
         sent = request.form.get("csrf_token") or ""
         if not expected or not hmac.compare_digest(expected, sent):
-            page = login_page(prefix, "The form expired; please sign in again.", next_url)
+            page = login_page(prefix, N_("The form expired; please sign in again."), next_url)
             return Response(page, status=400, mimetype="text/html")
         name = (request.form.get("username") or "").strip()[:64]
         password = request.form.get("password") or ""
@@ -405,7 +419,7 @@ def install(app: dash.Dash) -> None:
         if throttle.blocked(name, address):
             audit.audit(settings, audit.SIGN_IN_REFUSED, **fields)
             page = login_page(
-                prefix, "Too many failed sign-ins: try again in 15 minutes.", next_url
+                prefix, N_("Too many failed sign-ins: try again in 15 minutes."), next_url
             )
             return Response(page, status=429, mimetype="text/html")
         try:
@@ -415,7 +429,7 @@ def install(app: dash.Dash) -> None:
         if user is None:
             throttle.failed(name, address)
             audit.audit(settings, audit.SIGN_IN_FAILED, **fields)
-            page = login_page(prefix, "Wrong user name or password.", next_url)
+            page = login_page(prefix, N_("Wrong user name or password."), next_url)
             return Response(page, status=401, mimetype="text/html")
         throttle.succeeded(name)
         session.clear()  # a fresh session: nothing set before sign-in carries over
@@ -493,11 +507,16 @@ def user_badge(access: Access | None, settings: Any, prefix: str = "/") -> list[
 
     access = access or DEMO
     if not sign_in_enabled(settings):
-        return [html.Span(f"{access.label} ({access.role}) — sign-in off", className="navbar-text")]
+        text = _("{user} ({role}) — sign-in off").format(
+            user=access.label, role=code_label(access.role)
+        )
+        return [html.Span(text, className="navbar-text")]
     scope = f", {', '.join(access.faculties)}" if access.faculties else ""
     return [
-        html.Span(f"{access.label} ({access.role}{scope})", className="navbar-text me-3"),
-        html.A("Sign out", href=f"{prefix}{LOGOUT}", className="btn btn-outline-light btn-sm"),
+        html.Span(
+            f"{access.label} ({code_label(access.role)}{scope})", className="navbar-text me-3"
+        ),
+        html.A(_("Sign out"), href=f"{prefix}{LOGOUT}", className="btn btn-outline-light btn-sm"),
     ]
 
 

@@ -39,7 +39,7 @@ import plotly.graph_objects as go
 from dash import Output, dcc, html
 
 from dashboard import ids
-from dashboard.i18n import _
+from dashboard.i18n import _, d3_formatter
 from dashboard.kpis.suppression import PRESETS
 from etl.cells import neutralise, neutralise_frame
 
@@ -318,11 +318,8 @@ def blank_figure() -> go.Figure:
 
 # --- table --------------------------------------------------------------------------------
 
-_FORMATTERS = {
-    "count": "params.value == null ? '' : d3.format(',')(params.value)",
-    "number": "params.value == null ? '' : d3.format(',.2~f')(params.value)",
-    "rate": "params.value == null ? '' : d3.format('.1%')(params.value)",
-}
+# d3 formats of the table view's number columns (written in the reader's language).
+_FORMATTERS = {"count": ",", "number": ",.2~f", "rate": ".1%"}
 
 
 def table_columns(columns: Sequence[ChartColumn]) -> list[dict[str, Any]]:
@@ -332,7 +329,7 @@ def table_columns(columns: Sequence[ChartColumn]) -> list[dict[str, Any]]:
         definition: dict[str, Any] = {"field": column.field, "headerName": _(column.header)}
         if column.kind in _FORMATTERS:
             definition["type"] = "rightAligned"
-            definition["valueFormatter"] = {"function": _FORMATTERS[column.kind]}
+            definition["valueFormatter"] = {"function": d3_formatter(_FORMATTERS[column.kind])}
         if column.kind == "flag":
             # Words, not AG Grid's default read-only checkbox for booleans.
             definition["cellDataType"] = "text"

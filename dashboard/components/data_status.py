@@ -4,6 +4,7 @@ enrolment-per-year chart, from ``etl.status.PublishedStatus`` and the settings."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import dash_ag_grid as dag
 import pandas as pd
@@ -31,7 +32,7 @@ from dashboard.filters_state import (
     basis_label,
     years_label,
 )
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, d3_formatter
 from dashboard.kpis.query import provisional_from
 from dashboard.kpis.suppression import get_preset, suppress
 from etl.settings import Settings
@@ -145,11 +146,15 @@ def _grid(grid_id: str, frame: pd.DataFrame, columns: list[dict]) -> dag.AgGrid:
     )
 
 
-_NUMBER = {
-    "type": "rightAligned",
-    "minWidth": 95,
-    "valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"},
-}
+def _number() -> dict[str, Any]:
+    """A count column, written in the reader's language."""
+    return {
+        "type": "rightAligned",
+        "minWidth": 95,
+        "valueFormatter": {"function": d3_formatter(",")},
+    }
+
+
 # Long text wraps inside its cell (the row grows) instead of being cut off.
 _WRAP = {"wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"}
 
@@ -171,10 +176,10 @@ def loads_grid(grid_id: str, loads: pd.DataFrame) -> dag.AgGrid:
             "cellClass": "wrap-cell sha256",
         },
         {"field": "format", "headerName": _("Format"), "minWidth": 120, **_WRAP},
-        {"field": "rows_read", "headerName": _("Rows read"), **_NUMBER},
-        {"field": "rows_accepted", "headerName": _("Accepted"), **_NUMBER},
-        {"field": "rows_rejected", "headerName": _("Rejected"), **_NUMBER},
-        {"field": "rows_skipped", "headerName": _("Skipped"), **_NUMBER},
+        {"field": "rows_read", "headerName": _("Rows read"), **_number()},
+        {"field": "rows_accepted", "headerName": _("Accepted"), **_number()},
+        {"field": "rows_rejected", "headerName": _("Rejected"), **_number()},
+        {"field": "rows_skipped", "headerName": _("Skipped"), **_number()},
         {"field": "status", "headerName": _("Status"), "minWidth": 110, **_WRAP},
         {"field": "notes", "headerName": _("Notes"), "minWidth": 140, **_WRAP},
     ]
@@ -185,8 +190,8 @@ def table_counts_grid(grid_id: str, counts: pd.DataFrame) -> dag.AgGrid:
     """Rows (and headcount, where the entity has one) per published table."""
     columns = [
         {"field": "table", "headerName": _("Table")},
-        {"field": "rows", "headerName": _("Rows"), **_NUMBER},
-        {"field": "headcount", "headerName": _("Headcount"), **_NUMBER},
+        {"field": "rows", "headerName": _("Rows"), **_number()},
+        {"field": "headcount", "headerName": _("Headcount"), **_number()},
     ]
     return _grid(grid_id, counts, columns)
 
@@ -198,7 +203,7 @@ def findings_grid(grid_id: str, findings: pd.DataFrame) -> dag.AgGrid:
         {"field": "check_name", "headerName": _("Check")},
         {"field": "entity", "headerName": _("Table")},
         {"field": "column_name", "headerName": _("Column")},
-        {"field": "failing_rows", "headerName": _("Rows"), **_NUMBER},
+        {"field": "failing_rows", "headerName": _("Rows"), **_number()},
         {
             "field": "description",
             "headerName": _("What it means"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.kpis.registry import KPIS, breakdown_label, theme_label
 from dashboard.kpis.targets import Target
 
@@ -19,13 +19,13 @@ def definitions_table() -> dbc.Table:
             [
                 html.Th(_(text), scope="col")
                 for text in (
-                    "Theme",
-                    "KPI",
-                    "Definition",
-                    "Numerator / denominator",
-                    "Unit",
-                    "Breakdowns",
-                    "Policy reference",
+                    N_("Theme"),
+                    N_("KPI"),
+                    N_("Definition"),
+                    N_("Numerator / denominator"),
+                    N_("Unit"),
+                    N_("Breakdowns"),
+                    N_("Policy reference"),
                 )
             ]
         )
@@ -83,7 +83,7 @@ def targets_table(targets: list[Target]) -> dbc.Table | dbc.Alert:
                     else str(target.baseline_year)
                     + (f" ({target.baseline_value:g})" if target.baseline_value is not None else "")
                 ),
-                html.Td(target.source),
+                html.Td(target.text("source")),
             ]
         )
         for target in targets

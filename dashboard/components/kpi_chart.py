@@ -174,6 +174,12 @@ def _frames(spec: KpiChart, inputs: ChartInputs) -> pd.DataFrame:
         return combined
     combined[YEAR_LABEL] = combined[query.ACADEMIC_YEAR].map(academic_year_label)
     combined[LABEL] = combined[query.GROUP].map(lambda group: _group_label(spec.by, group))
+    # The query layer's notes and method labels, in the reader's language.
+    for column in (query.NOTE, query.METHOD):
+        if column in combined:
+            combined[column] = combined[column].map(
+                lambda text: _(text) if isinstance(text, str) else text
+            )
     if spec.measure:
         combined[query.VALUE] = combined[spec.measure]
     return combined
@@ -279,13 +285,15 @@ def _data_sheet(
     references: Sequence[Target] = (),
 ) -> DataSheet:
     kpis = [get_kpi(kpi_id) for kpi_id in spec.kpis]
-    notes = [f"{_('Target')}: {target.describe()}: {target.source}" for target, _s in targets]
+    notes = [
+        f"{_('Target')}: {target.describe()}: {target.text('source')}" for target, _s in targets
+    ]
     notes += [
-        f"{_('University reference, not scored')}: {target.describe()}: {target.source}"
+        f"{_('University reference, not scored')}: {target.describe()}: {target.text('source')}"
         for target in references
     ]
     methods = sorted(set(frame[query.METHOD]) - {""}) if not frame.empty else []
-    notes += [f"{_('Method')}: {method}" for method in methods]
+    notes += [f"{_('Method')}: {_(method)}" for method in methods]
     staff_only = all(k.filters == ("years", "faculty") for k in kpis)
     if staff_only and (inputs.state.programmes or inputs.state.cycles):
         notes.append(_("The programme and cycle filters do not apply to this measure."))
@@ -293,7 +301,7 @@ def _data_sheet(
     provisional = sorted(set(frame.loc[years, YEAR_LABEL])) if not frame.empty else []
     return DataSheet(
         measure=_(spec.title),
-        definition=" ".join(f"{k.name}: {k.text('definition')}" for k in kpis),
+        definition=" ".join(f"{k.text('name')}: {k.text('definition')}" for k in kpis),
         filters=describe(inputs.state, inputs.options),
         basis=basis_label(inputs.state.basis),
         suppression=inputs.settings.suppression,
@@ -302,8 +310,8 @@ def _data_sheet(
         generated_at=generated_at(),
         provisional_years=tuple(provisional),
         kpi_id=", ".join(spec.kpis),
-        numerator="; ".join(k.numerator for k in kpis if k.numerator),
-        denominator="; ".join(k.denominator for k in kpis if k.denominator),
+        numerator="; ".join(k.text("numerator") for k in kpis if k.numerator),
+        denominator="; ".join(k.text("denominator") for k in kpis if k.denominator),
         unit=kpis[0].unit_label(),
         notes=tuple(notes),
     )

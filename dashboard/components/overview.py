@@ -26,7 +26,7 @@ from dashboard import board, ids
 from dashboard.components.chart import graph_config, local_topojson_url
 from dashboard.figures.theme import COLORWAY, MUTED_TEXT_COLOUR, TEMPLATE
 from dashboard.filters_state import FilterState, academic_year_label, to_query
-from dashboard.i18n import _
+from dashboard.i18n import _, format_number, format_percent, plotly_separators
 from dashboard.kpis import query
 from dashboard.kpis.registry import KPIS, THEMES, Kpi, get_kpi, theme_label
 from dashboard.kpis.status import Progress
@@ -113,10 +113,10 @@ def format_kpi_value(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "percent":
-        return f"{value:.1f}%"
+        return format_percent(value, 1)
     if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:.2f}"
+        return format_number(value, 0)
+    return format_number(value, 2, grouping=False)
 
 
 def sparkline(data: CardData) -> go.Figure:
@@ -134,6 +134,7 @@ def sparkline(data: CardData) -> go.Figure:
             hovertemplate="%{x}: %{y:.1f}<extra></extra>",
         )
     )
+    figure.update_layout(separators=plotly_separators())
     for target, _progress in data.targets[:2]:
         figure.add_hline(
             y=target.value, line={"color": MUTED_TEXT_COLOUR, "dash": "dash", "width": 1}
@@ -285,7 +286,7 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
     if data.provisional:
         facts.append(html.Span(_("provisional"), className="badge text-bg-light border me-1"))
     if data.method and data.method != query.METHOD_GRADUATES and data.method != "":
-        facts.append(html.Div(data.method, className="small text-body-secondary"))
+        facts.append(html.Div(_(data.method), className="small text-body-secondary"))
     if data.change is not None and data.year is not None:
         facts.append(change_line(data.change))
     target_items = [
@@ -293,7 +294,7 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
             [
                 status_badge(result),
                 html.Span(f" {_('Target')} {target.describe()}", className="ms-1"),
-                html.Div(target.source, className="kpi-source small text-body-secondary"),
+                html.Div(target.text("source"), className="kpi-source small text-body-secondary"),
             ],
             className="mb-1",
         )
@@ -304,7 +305,7 @@ def kpi_card(data: CardData, search: str) -> dbc.Card:
             [
                 html.Span(_("Reference, not scored:"), className="kpi-reference"),
                 html.Span(f" {_('university target')} {target.describe()}", className="ms-1"),
-                html.Div(target.source, className="kpi-source small text-body-secondary"),
+                html.Div(target.text("source"), className="kpi-source small text-body-secondary"),
             ],
             className="mb-1",
         )

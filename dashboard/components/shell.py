@@ -4,7 +4,6 @@ version, load date) and the message shown when no database is published."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -17,7 +16,7 @@ from dashboard.i18n import (
     QUERY_KEY,
     _,
     current_language,
-    format_datetime,
+    format_timestamp,
     html_language,
 )
 
@@ -142,11 +141,7 @@ def _published_label(published_at: str) -> str:
     language's format: ``31 januari 2025 14:05 UTC``)."""
     if not published_at:
         return _("unknown")
-    try:
-        moment = datetime.fromisoformat(published_at[:19])
-    except ValueError:
-        return published_at[:40]
-    return format_datetime(moment) + " UTC"
+    return format_timestamp(published_at)
 
 
 def status_banner(meta: Mapping[str, str] | None) -> list:

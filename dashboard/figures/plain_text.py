@@ -24,6 +24,8 @@ from typing import Any, ParamSpec
 
 import plotly.graph_objects as go
 
+from dashboard.i18n import plotly_separators
+
 # Trace properties that can hold strings from the data.
 TRACE_TEXT_PROPERTIES = ("name", "x", "y", "text", "hovertext", "customdata", "labels",
                          "locations")  # fmt: skip
@@ -90,10 +92,14 @@ def escape_figure_text(figure: go.Figure) -> go.Figure:
 
 
 def plain_text_figure(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
-    """Decorator for a figure builder: its figure's data-driven text is escaped."""
+    """Decorator for a figure builder: its figure's data-driven text is escaped, and its
+    numbers (ticks, hover labels) use the current language's separators (``23,3`` in
+    Dutch)."""
 
     @functools.wraps(builder)
     def build(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
-        return escape_figure_text(builder(*args, **kwargs))
+        figure = escape_figure_text(builder(*args, **kwargs))
+        figure.update_layout(separators=plotly_separators())
+        return figure
 
     return build

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, format_number
 
 # The EU benchmark counts credit mobility of >= 3 months or >= 15 ECTS (Council
 # Recommendation "Europe on the Move", 2024; Eurostat's graduate mobility indicator).
@@ -75,8 +75,7 @@ class Unit:
         """A value as the command line and the overview cards write it ("" for none)."""
         if value is None or value != value:  # noqa: PLR0124 (NaN)
             return ""
-        thousands = "," if self.decimals == 0 else ""
-        return f"{value:{thousands}.{self.decimals}f}{self.suffix}"
+        return format_number(value, self.decimals, grouping=self.decimals == 0) + self.suffix
 
 
 UNIT_SPECS = {
@@ -582,7 +581,7 @@ KPIS: tuple[Kpi, ...] = (
         filters=("years", "faculty"),
         policy_reference="trend",
         counts_people=False,
-        extra_measures=(("participants", "participants", True),),
+        extra_measures=(("participants", N_("participants"), True),),
     ),
     Kpi(
         id="erasmus_cooperation_projects",
@@ -601,7 +600,7 @@ KPIS: tuple[Kpi, ...] = (
         filters=("years", "faculty"),
         policy_reference="Erasmus Policy Statement: stimulate participation (rising trend)",
         counts_people=False,
-        extra_measures=(("eu_grant_eur", "EU grant (EUR)", False),),
+        extra_measures=(("eu_grant_eur", N_("EU grant (EUR)"), False),),
     ),
     Kpi(
         id="partner_agreements",
@@ -619,8 +618,8 @@ KPIS: tuple[Kpi, ...] = (
         policy_reference="trend",
         counts_people=False,
         extra_measures=(
-            ("places_outgoing", "places for outgoing students", False),
-            ("places_incoming", "places for incoming students", False),
+            ("places_outgoing", N_("places for outgoing students"), False),
+            ("places_incoming", N_("places for incoming students"), False),
         ),
     ),
 )

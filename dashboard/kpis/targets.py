@@ -15,6 +15,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, localise_number_text
 from dashboard.kpis.registry import REGISTRY
 
 FIELDS = (
@@ -31,8 +32,17 @@ FIELDS = (
     ("source", "the sentence and document the target comes from"),
 )
 SCOPES = ("university", "faculty", "programme")
+# Texts a file may give in another language too, as ``<field>_<language>`` columns
+# (``label_nl``, ``source_nl``): shown in that language, the field itself otherwise.
+TRANSLATED_FIELDS = ("label", "source")
+TRANSLATED_COLUMNS = tuple(
+    f"{field}_{language}"
+    for field in TRANSLATED_FIELDS
+    for language in LANGUAGES
+    if language != DEFAULT_LANGUAGE
+)
 # Columns a file may leave out: every target is then the university's.
-OPTIONAL_FIELDS = ("scope", "scope_value")
+OPTIONAL_FIELDS = ("scope", "scope_value", *TRANSLATED_COLUMNS)
 COMPARATORS = (">=", "<=")
 KINDS = ("maintain", "reach")
 
@@ -54,17 +64,29 @@ class Target:
     baseline_value: float | None
     label: str
     source: str
+    # (``label_nl``, text) pairs from the optional translated columns.
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def text(self, field: str) -> str:
+        """``label`` or ``source`` in the current language (the field when the file gives
+        no translation)."""
+        wanted = f"{field}_{current_language()}"
+        for column, text in self.translations:
+            if column == wanted and text:
+                return text
+        return getattr(self, field)
 
     def describe(self) -> str:
         """``'≥ 23 (Erasmus Policy Statement 2021-27)'`` style text."""
-        number = f"{self.value:g}"
+        number = localise_number_text(f"{self.value:g}")
         when = (
             ""
             if self.kind == "maintain"
-            else f" by {self.target_year}-{(self.target_year + 1) % 100:02d}"
+            else " "
+            + _("by {year}").format(year=f"{self.target_year}-{(self.target_year + 1) % 100:02d}")
         )
         symbol = {">=": "≥", "<=": "≤"}[self.comparator]
-        return f"{symbol} {number}{when} ({self.label})"
+        return f"{symbol} {number}{when} ({self.text('label')})"
 
     def met_by(self, value: float) -> bool:
         return value >= self.value if self.comparator == ">=" else value <= self.value
@@ -149,6 +171,9 @@ def _target(row: dict[str, str], path: Path, line: int) -> Target:
         ),
         label=row["label"],
         source=row["source"],
+        translations=tuple(
+            (column, row[column]) for column in TRANSLATED_COLUMNS if row.get(column)
+        ),
     )
 
 

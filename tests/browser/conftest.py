@@ -239,9 +239,12 @@ class Watch:
         return sum(size for _url, size in self.transfer)
 
 
-def _open_page(browser, server: AppServer) -> Iterator:  # noqa: ANN001
+def _open_page(browser, server: AppServer, locale: str | None = None) -> Iterator:  # noqa: ANN001
+    """A watched page; ``locale`` sets the browser's language (``Accept-Language``)."""
     watch = Watch(server.host)
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context = browser.new_context(
+        viewport=VIEWPORT, accept_downloads=True, **({"locale": locale} if locale else {})
+    )
     context.set_default_timeout(TIMEOUT_MS)
 
     def route(route_request) -> None:  # noqa: ANN001
@@ -268,6 +271,12 @@ def _open_page(browser, server: AppServer) -> Iterator:  # noqa: ANN001
 def page(browser, app_server: AppServer) -> Iterator:  # noqa: ANN001
     """A fresh page on the fixture app (own context: no cookies or storage shared)."""
     yield from _open_page(browser, app_server)
+
+
+@pytest.fixture
+def dutch_browser_page(browser, app_server: AppServer) -> Iterator:  # noqa: ANN001
+    """A fresh page on the fixture app in a browser whose language is Dutch."""
+    yield from _open_page(browser, app_server, locale="nl-NL")
 
 
 @pytest.fixture

@@ -275,7 +275,7 @@ def test_the_navbar_says_who_is_signed_in(server, signed_in_mode):
         },
     )
     text = json.dumps(response.get_json())
-    assert "ann (faculty_manager, Law)" in text and '"href": "/logout"' in text
+    assert "ann (faculty manager, Law)" in text and '"href": "/logout"' in text
 
 
 # --- a faculty manager of Law cannot reach other faculties ---------------------------------------

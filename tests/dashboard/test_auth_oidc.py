@@ -206,7 +206,7 @@ def test_a_law_manager_signs_on_and_sees_only_law(server, sso, tmp_path):
             "changedPropIds": [f"{ids.APP_LOCATION}.pathname"],
         },
     )
-    assert "Ann Law (faculty_manager, Law)" in json.dumps(badge.get_json())
+    assert "Ann Law (faculty manager, Law)" in json.dumps(badge.get_json())
     science = FilterState(2019, 2020, faculties=("Science",)).to_dict()
     rows = _rows(chart_request(client, "mobility-in-out", science))
     assert not [row for row in rows if row.get("value")], "Science's mobility must not show"

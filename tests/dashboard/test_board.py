@@ -197,7 +197,11 @@ def test_commentary_file_errors_on_missing_columns_and_unquoted_commas(tmp_path)
 
 def test_the_example_commentary_file_reads():
     entries = board.read_commentary(ROOT / "data" / "commentary.csv", missing_ok=False)
-    assert entries and all(entry.text.startswith("EXAMPLE") for entry in entries)
+    assert entries
+    # Each marked as an example, in its own language.
+    marks = {"en": "EXAMPLE", "nl": "VOORBEELD"}
+    assert all(entry.text.startswith(marks[entry.language]) for entry in entries)
+    assert {entry.language for entry in entries} == {"en", "nl"}
 
 
 def test_commentary_is_text_never_markup():
