@@ -26,7 +26,7 @@ from dashboard import board, ids
 from dashboard.components.chart import graph_config, local_topojson_url
 from dashboard.figures.theme import COLORWAY, MUTED_TEXT_COLOUR, TEMPLATE
 from dashboard.filters_state import FilterState, academic_year_label, to_query
-from dashboard.i18n import _, format_number, format_percent, plotly_separators
+from dashboard.i18n import _, format_date, format_number, format_percent, plotly_separators
 from dashboard.kpis import query
 from dashboard.kpis.registry import KPIS, THEMES, Kpi, get_kpi, theme_label
 from dashboard.kpis.status import Progress
@@ -263,7 +263,7 @@ def commentary_block(entry: board.Commentary) -> html.Figure:
                     " — ",
                     entry.author,
                     ", ",
-                    html.Time(entry.written_on.isoformat(), dateTime=entry.written_on.isoformat()),
+                    html.Time(format_date(entry.written_on), dateTime=entry.written_on.isoformat()),
                 ],
                 className="kpi-commentary-byline",
             ),

@@ -52,7 +52,7 @@ def test_summary_counts_equal_the_cards_and_cards_show_change_and_commentary(
     expect(card.locator(".kpi-change")).to_contain_text("pp")
     # data/commentary.csv's example entry for this KPI and year, with its author and date.
     expect(card.locator(".kpi-commentary")).to_contain_text("EXAMPLE")
-    expect(card.locator(".kpi-commentary figcaption")).to_contain_text("2025-03-14")
+    expect(card.locator(".kpi-commentary figcaption")).to_contain_text("14 March 2025")
     look(page, "board-overview")
 
 

@@ -329,7 +329,7 @@ def test_commentary_appears_on_its_card_and_a_new_file_is_read(published, commen
     )
     text = str(update_overview(FilterState().to_dict()))
     assert "Held above the floor <again>." in text
-    assert "A. Jansen (policy officer)" in text and "2025-03-14" in text
+    assert "A. Jansen (policy officer)" in text and "14 March 2025" in text
     assert "An old year's note" not in text
 
 
