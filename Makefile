@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATABASE ?= $(or $(INTL_KPI_DATABASE),data/intl_kpi.duckdb)
 
-.PHONY: run test install install-test demo lint format clean bench docs
+.PHONY: run test install install-test demo lint format clean bench docs translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench: install
 
 docs: install
 	$(BIN)/python -m etl.docs
+
+# Extract the interface's messages and update the Dutch catalogue (lists what is untranslated).
+translations: install
+	$(BIN)/python -m dashboard.translations
 
 lint: install-test
 	$(BIN)/ruff check .

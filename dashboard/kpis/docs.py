@@ -102,6 +102,10 @@ def targets_markdown(path: Path = DEFAULT_TARGETS) -> str:
         "",
     ]
     lines += [f"- `{name}`: {help_text}" for name, help_text in FIELDS]
+    lines += [
+        "- `label_nl`, `source_nl` (optional): the label and source in Dutch, shown to a reader "
+        "who reads the dashboard or the report in Dutch (the English ones when empty)"
+    ]
     lines += ["", *status_rules_markdown()]
     lines += [
         "",
