@@ -16,10 +16,10 @@ the same way a load publishes: copy to a temporary file, fsync, ``os.replace``.
 Every publish also builds the KPI layer's marts (:func:`build_marts`): the populations its
 queries read, joined and grouped once per publish instead of on every query
 (``etl/sql/marts/``: ``enrolled_students``, ``graduates_with_stays``, ``staff_groups``,
-``staff_trips``, on the rules of ``etl/sql/marts/rules.sql``). A file published before the
-marts existed (``meta.marts_version`` missing, e.g. an old kept version after a rollback)
-still answers: the KPI layer then computes the marts as views on every query, slower, and
-logs that a reload (or ``intl-kpi demo``) rebuilds them.
+``staff_trips``, ``stays``, ``stay_groups``, on the rules of ``etl/sql/marts/rules.sql``).
+A file published before the marts existed (``meta.marts_version`` missing or older, e.g. an
+old kept version after a rollback) still answers: the KPI layer then computes the marts as
+views on every query, slower, and logs that a reload (or ``intl-kpi demo``) rebuilds them.
 """
 
 from __future__ import annotations
@@ -43,8 +43,15 @@ VERSIONS_SUFFIX = ".versions"
 _VERSION_FILE = re.compile(r"^v(\d+)\.duckdb$")
 # The KPI layer's marts, in build order (each one query in etl/sql/marts/<name>.sql); the
 # version goes up when a mart changes its columns, so a reader can tell an older build.
-MARTS = ("enrolled_students", "graduates_with_stays", "staff_groups", "staff_trips")
-MARTS_VERSION = 1
+MARTS = (
+    "enrolled_students",
+    "graduates_with_stays",
+    "staff_groups",
+    "staff_trips",
+    "stays",
+    "stay_groups",
+)
+MARTS_VERSION = 2
 
 logger = logging.getLogger(__name__)
 

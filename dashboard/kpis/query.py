@@ -110,11 +110,12 @@ class QueryContext:
 # --- SQL files ----------------------------------------------------------------------------
 # A KPI's SQL is the file its registry entry names under ``sql/`` (a family folder each:
 # students, staff, mobility, networks), on the marts the ETL builds at every publish
-# (``etl/sql/marts/``: enrolled_students, graduates_with_stays, staff_groups, staff_trips, and
-# the rules' macros), and the filter macros and thin views of ``sql/views/``. A file pasted
-# into the DuckDB shell after ``.read``-ing the rules and views runs as the total for the
-# bound parameters; the query layer only puts the breakdown's expression where the file says
-# ``'all' /* breakdown: <family> */``, from the allow-lists below.
+# (``etl/sql/marts/``: enrolled_students, graduates_with_stays, staff_groups, staff_trips,
+# stays, stay_groups, and the rules' macros), and the filter macros and thin views of
+# ``sql/views/``. A file pasted into the DuckDB shell after ``.read``-ing the rules and views
+# runs as the total for the bound parameters; the query layer only puts the breakdown's
+# expression where the file says ``'all' /* breakdown: <family> */``, from the allow-lists
+# below.
 
 SQL_FOLDER = Path(__file__).parent / "sql"
 # In dependency order, after the rules (etl/sql/marts/rules.sql): filters are macros, the
@@ -167,8 +168,8 @@ BREAKDOWN_SQL: dict[str, dict[str, str]] = {
         "cycle": "coalesce(m.cycle, 'unknown')",
         "activity": "m.activity",
         "benchmark": (
-            "case when qualifying_stay(m.activity, m.duration_days, m.ects_earned) "
-            "then 'counts toward the benchmark' else 'shown, not counted' end"
+            "case when m.qualifying then 'counts toward the benchmark' "
+            "else 'shown, not counted' end"
         ),
         "partner_country": "coalesce(m.partner_country, 'unknown')",
         "partner_region": (

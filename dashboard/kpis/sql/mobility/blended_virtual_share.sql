@@ -3,8 +3,9 @@
 select m.academic_year, 'all' /* breakdown: stays */ as grp,
        coalesce(sum(m.headcount) filter (where blended_or_virtual(m.activity)), 0) as numerator,
        sum(m.headcount) as denominator
-from outgoing_student_stays m
-where in_years(m.academic_year, $year_from, $year_to)
+from stay_groups m
+where m.participant = 'student' and m.direction = 'outgoing'
+  and in_years(m.academic_year, $year_from, $year_to)
   and chosen(m.faculty, $faculties)
   and in_scope(m.faculty, $scoped, $allowed_faculties)
   and chosen(m.programme_code, $programmes)

@@ -5,7 +5,7 @@ select m.academic_year, 'all' /* breakdown: stays */ as grp,
        coalesce(sum(m.headcount) filter (where m.partner_cee or m.partner_neighbourhood), 0)
            as numerator,
        sum(m.headcount) as denominator
-from stays m
+from stay_groups m
 where m.partner_listed
   and in_years(m.academic_year, $year_from, $year_to)
   and chosen(m.faculty, $faculties)

@@ -3,8 +3,8 @@
 select m.academic_year, 'all' /* breakdown: stays */ as grp,
        coalesce(sum(m.headcount) filter (where m.direction = 'incoming'), 0) as numerator,
        coalesce(sum(m.headcount) filter (where m.direction = 'outgoing'), 0) as denominator
-from student_stays m
-where balance_stay(m.activity, m.duration_days, m.ects_earned)
+from stay_groups m
+where m.participant = 'student' and m.balance
   and in_years(m.academic_year, $year_from, $year_to)
   and chosen(m.faculty, $faculties)
   and in_scope(m.faculty, $scoped, $allowed_faculties)

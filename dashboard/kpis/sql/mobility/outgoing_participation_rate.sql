@@ -20,7 +20,7 @@ movers as (
            count(distinct m.person_key)
            + coalesce(sum(m.headcount) filter (where m.person_key is null), 0) as numerator
     from outgoing_student_stays m
-    where qualifying_stay(m.activity, m.duration_days, m.ects_earned)
+    where m.qualifying
       and ($cycle is null or m.cycle = $cycle)
       and in_years(m.academic_year, $year_from, $year_to)
       and chosen(m.faculty, $faculties)

@@ -1,11 +1,5 @@
--- Every mobility record with what the partner country tells (CEE, EU neighbourhood, listed
--- in the countries reference at all).
-create or replace temp view stays as
-select m.*, pc.cee as partner_cee, pc.neighbourhood as partner_neighbourhood,
-       pc.iso2 is not null as partner_listed
-from mobility m
-left join countries pc on pc.iso2 = m.partner_country;
-
+-- Student stays, from the stays mart the ETL builds at every publish (etl/sql/marts/stays.sql:
+-- every mobility record with its partner country's regions and the rules it meets).
 create or replace temp view student_stays as
 select * from stays where participant = 'student';
 
