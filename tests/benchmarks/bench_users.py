@@ -651,12 +651,25 @@ def run_users(
     seconds: float,
     think: tuple[float, float] = (2.0, 6.0),
     seed: int = 12,
+    first: Sequence[str] = (),
 ) -> Report:
     """``users`` people for ``seconds`` (an action under way when the time is up finishes).
-    User ``n`` first opens ``PAGES[n % 5]``, so every page is opened when ``users >= 5``."""
+    User ``n`` first opens ``PAGES[n % 5]``, so every page is opened when ``users >= 5``, then
+    does the ``first`` actions (names of :data:`ACTIONS`, done even when the time is up),
+    then random ones."""
     app = App.fetch(base_url)
     report = Report()
     stop_at = time.perf_counter() + seconds
+
+    def act(browser: Browser, action: str, chooser: random.Random) -> None:
+        if action == "download" and browser.download_csv():
+            return
+        if action == "navigate":
+            path = chooser.choice([p for p in PAGES if p != browser.path])
+            first_load = chooser.random() < FULL_LOAD_SHARE
+            browser.open(path, browser.search, first_load=first_load)
+        else:
+            browser.change_filter()
 
     def person(number: int) -> None:
         chooser = random.Random(seed * 1000 + number)
@@ -665,21 +678,15 @@ def run_users(
             # People arrive spread over the first think time, not all in one instant.
             time.sleep(chooser.uniform(0, think[1]) if users > 1 else 0)
             browser.open(PAGES[number % len(PAGES)])
+            for action in first:
+                time.sleep(chooser.uniform(*think))
+                act(browser, action, chooser)
             while True:
                 time.sleep(chooser.uniform(*think))
                 if time.perf_counter() >= stop_at:
                     return
-                action = chooser.choices(list(ACTIONS), weights=list(ACTIONS.values()))[0]
-                if action == "download" and browser.download_csv():
-                    continue
-                if action == "navigate":
-                    path = chooser.choice([p for p in PAGES if p != browser.path])
-                    if chooser.random() < FULL_LOAD_SHARE:
-                        browser.open(path, browser.search, first_load=True)
-                    else:
-                        browser.open(path, browser.search, first_load=False)
-                else:
-                    browser.change_filter()
+                weights = list(ACTIONS.values())
+                act(browser, chooser.choices(list(ACTIONS), weights=weights)[0], chooser)
         except Exception as error:  # noqa: BLE001 (a simulator bug is reported, not hidden)
             with report.lock:
                 report.failures.append(f"user {number} stopped: {error!r}")

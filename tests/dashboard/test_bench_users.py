@@ -45,7 +45,11 @@ def base_url(published) -> Iterator[str]:
 
 
 def test_simulated_people_exercise_every_page_without_an_error(base_url):
-    report = run_users(base_url, USERS, SECONDS, THINK, seed=3)
+    # Each person opens another page, changes a filter, downloads a CSV (the Overview has
+    # none: a filter change instead) and moves to another page, then acts at random.
+    report = run_users(
+        base_url, USERS, SECONDS, THINK, seed=3, first=("filter", "download", "navigate")
+    )
 
     assert report.failures == []
     assert report.errors == 0
@@ -73,7 +77,9 @@ def test_simulated_people_exercise_every_page_without_an_error(base_url):
         assert report.actions[("open (first load)", page)], page
     assert report.pages["overview-cards-container.children"] == {"/"}
     assert report.pages["chart data-enrolment"] == {"/data"}
-    assert any(kind == "filter change" for kind, _page in report.actions)
+    for page in PAGES:
+        assert report.actions[("filter change", page)], page
+    assert {page for kind, page in report.actions if kind == "CSV download"} >= set(PAGES[1:])
     for name in report.requests:
         measured = report.stats(name)
         assert 0 < measured["median"] <= measured["p95"] <= measured["max"], name
