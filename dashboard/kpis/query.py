@@ -27,7 +27,7 @@ from dashboard.filters_state import FilterState
 from dashboard.i18n import _
 from dashboard.kpis.registry import Kpi, get_kpi
 from dashboard.kpis.suppression import DEFAULT_PRESET, get_preset, suppress
-from etl.store import MARTS, mart_sql, marts_rules_sql
+from etl.store import MARTS, MARTS_VERSION, mart_sql, marts_rules_sql
 
 KPI_ID = "kpi_id"
 ACADEMIC_YEAR = "academic_year"
@@ -221,10 +221,31 @@ def marts_as_views_sql() -> str:
     return "\n".join(f"create or replace temp view {name} as\n{mart_sql(name)};" for name in MARTS)
 
 
+def _marts_version_check_sql() -> str:
+    """A statement that fails unless the database's marts are this version's."""
+    return (
+        "select error('the published database''s KPI marts are not version "
+        f"{MARTS_VERSION}') where (select max(value) from meta where key = 'marts_version') "
+        f"is distinct from '{MARTS_VERSION}';\n"
+    )
+
+
 def shared_views_sql() -> str:
     """The shared views and macros as persistent objects, for a database that keeps them
-    (``dashboard.db`` creates them once per snapshot)."""
-    return views_sql().replace("create or replace temp ", "create or replace ")
+    (``dashboard.db`` creates them once per snapshot). On a database whose marts are of
+    another version (or missing) it fails before creating anything, so every KPI query
+    finds no macro and :func:`create_views` gives its cursor the marts as views."""
+    return _marts_version_check_sql() + views_sql().replace(
+        "create or replace temp ", "create or replace "
+    )
+
+
+def _marts_current(cursor: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        rows = cursor.execute("select value from meta where key = 'marts_version'").fetchall()
+    except duckdb.Error:
+        return False
+    return rows == [(str(MARTS_VERSION),)]
 
 
 def create_views_for_rules(cursor: duckdb.DuckDBPyConnection) -> None:
@@ -232,22 +253,29 @@ def create_views_for_rules(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.execute(marts_rules_sql() + _read_sql("views/filters.sql"))
 
 
+@cache
+def _warn_marts_missing() -> None:
+    """Once per process: every request's cursor goes this way on such a database."""
+    logger.warning(
+        "the published database has no KPI marts of version %d (published before they were "
+        "built): computing them on every query, which is slow; a new load or `intl-kpi demo` "
+        "builds them",
+        MARTS_VERSION,
+    )
+
+
 def create_views(cursor: duckdb.DuckDBPyConnection) -> None:
     """Create the shared views and macros as temporary objects of ``cursor``'s connection
     (a DuckDB cursor is a connection of its own, so each request's cursor gets them).
 
-    A database published before the marts (no ``marts_version``, see ``etl.store``) gets
-    them as views on the raw tables, with a warning that a reload makes it fast."""
-    try:
-        cursor.execute(views_sql())
-    except duckdb.CatalogException:
-        logger.warning(
-            "the published database has no KPI marts (published before they were built): "
-            "computing them on every query, which is slow; a new load or `intl-kpi demo` "
-            "builds them"
-        )
+    A database published before the marts, or with marts of another version
+    (``marts_version``, see ``etl.store``), gets them as views on the raw tables (temporary
+    objects come before the database's tables), with a warning that a reload makes it fast.
+    """
+    if not _marts_current(cursor):
+        _warn_marts_missing()
         cursor.execute(marts_rules_sql() + marts_as_views_sql())
-        cursor.execute(views_sql())
+    cursor.execute(views_sql())
 
 
 def kpi_sql_file(kpi: Kpi) -> str:
