@@ -28,11 +28,15 @@ requests at once per user, a browser's connections per host):
   CSV button sends it).
 
 Prints a table per callback (output id): count, errors (any answer but 200, and requests
-that failed or timed out), median, p95 and max seconds; then the overall p95, requests per
-second, the Redis cache's hit share (its ``keyspace_hits`` over hits and misses: only the
-chart cache uses this Redis), the wait per action (first request sent to last answer, what a
-person waits after a click), the server's tracebacks, the load averages and the CPU time the
-simulated users themselves took (they share the machine with the server).
+that failed or timed out), median, p95 and max seconds from sending to the last byte, and the
+median and p95 of the part spent in a server thread (gunicorn's access log, the only flags
+added to the README's command; the rest is waiting for one of the 2 x 4 threads); then the
+overall p95, requests per second, the Redis cache's hit share (its ``keyspace_hits`` over
+hits and misses: only the chart cache uses this Redis), the wait per action (first request
+sent to last answer, what a person waits after a click), the server's tracebacks, the load
+averages and the CPU time the simulated users themselves took (they share the machine with
+the server). Each request has its own connection (no keep-alive). Exits 1 on any error or
+server traceback.
 """
 
 from __future__ import annotations
