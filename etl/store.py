@@ -16,7 +16,8 @@ the same way a load publishes: copy to a temporary file, fsync, ``os.replace``.
 Every publish also builds the KPI layer's marts (:func:`build_marts`): the populations its
 queries read, joined and grouped once per publish instead of on every query
 (``etl/sql/marts/``: ``enrolled_students``, ``graduates_with_stays``, ``staff_groups``,
-``staff_trips``, ``stays``, ``stay_groups``, on the rules of ``etl/sql/marts/rules.sql``).
+``staff_trips``, ``stays``, ``stay_groups``, ``qualifying_movers``, on the rules of
+``etl/sql/marts/rules.sql``).
 A file published before the marts existed (``meta.marts_version`` missing or older, e.g. an
 old kept version after a rollback) still answers: the KPI layer then computes the marts as
 views on every query, slower, and logs that a reload (or ``intl-kpi demo``) rebuilds them.
@@ -50,8 +51,9 @@ MARTS = (
     "staff_trips",
     "stays",
     "stay_groups",
+    "qualifying_movers",
 )
-MARTS_VERSION = 2
+MARTS_VERSION = 3
 
 logger = logging.getLogger(__name__)
 

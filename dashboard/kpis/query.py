@@ -111,11 +111,11 @@ class QueryContext:
 # A KPI's SQL is the file its registry entry names under ``sql/`` (a family folder each:
 # students, staff, mobility, networks), on the marts the ETL builds at every publish
 # (``etl/sql/marts/``: enrolled_students, graduates_with_stays, staff_groups, staff_trips,
-# stays, stay_groups, and the rules' macros), and the filter macros and thin views of
-# ``sql/views/``. A file pasted into the DuckDB shell after ``.read``-ing the rules and views
-# runs as the total for the bound parameters; the query layer only puts the breakdown's
-# expression where the file says ``'all' /* breakdown: <family> */``, from the allow-lists
-# below.
+# stays, stay_groups, qualifying_movers, and the rules' macros), and the filter macros and
+# thin views of ``sql/views/``. A file pasted into the DuckDB shell after ``.read``-ing the
+# rules and views runs as the total for the bound parameters; the query layer only puts the
+# breakdown's expression where the file says ``'all' /* breakdown: <family> */``, from the
+# allow-lists below.
 
 SQL_FOLDER = Path(__file__).parent / "sql"
 # In dependency order, after the rules (etl/sql/marts/rules.sql): filters are macros, the

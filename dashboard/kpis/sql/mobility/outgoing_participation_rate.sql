@@ -15,13 +15,13 @@ with enrolled as (
 ),
 
 movers as (
-    -- people, not stays: a person with two stays counts once; aggregated rows by headcount
+    -- people, not stays: a person with two stays counts once (person_id numbers the
+    -- students of the qualifying stays, see the mart); aggregated rows by headcount
     select m.academic_year, 'all' /* breakdown: stays */ as grp,
-           count(distinct m.person_key)
+           count(distinct m.person_id)
            + coalesce(sum(m.headcount) filter (where m.person_key is null), 0) as numerator
-    from outgoing_student_stays m
-    where m.qualifying
-      and ($cycle is null or m.cycle = $cycle)
+    from qualifying_movers m
+    where ($cycle is null or m.cycle = $cycle)
       and in_years(m.academic_year, $year_from, $year_to)
       and chosen(m.faculty, $faculties)
       and in_scope(m.faculty, $scoped, $allowed_faculties)
