@@ -39,10 +39,10 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
-from dashboard.i18n import LANGUAGES, N_, _, current_language, format_date, localise_number_text
+from dashboard.i18n import LANGUAGES, N_, _, current_language, format_date
 from dashboard.kpis import query
 from dashboard.kpis import status as kpi_status
-from dashboard.kpis.registry import REGISTRY
+from dashboard.kpis.registry import REGISTRY, UNIT_SPECS
 from dashboard.kpis.table import NAME, SCOPE, group_scoped_targets, scope_label, status_series
 from dashboard.kpis.targets import Target
 
@@ -83,7 +83,6 @@ AT_RISK_DEFINITION = N_(
 )
 # A change smaller than this (in the KPI's unit) reads as "no change" (arrow →).
 _UNCHANGED = 1e-9
-UNIT_CHANGE_SUFFIX = {"percent": N_("pp"), "per_100": N_("per 100")}
 ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
 
 
@@ -130,15 +129,8 @@ class Change:
         """``'+1.3 pp'``, ``'−12'``, ``'0.0 pp'`` or ``'n/a'``."""
         if self.difference is None:
             return _("n/a")
-        if self.unit == "count":
-            number = f"{abs(self.difference):,.0f}"
-        elif self.unit in ("percent", "per_100"):
-            number = f"{abs(self.difference):.1f}"
-        else:
-            number = f"{abs(self.difference):.2f}"
         sign = {"up": "+", "down": "−", "flat": ""}[self.direction or "flat"]
-        suffix = UNIT_CHANGE_SUFFIX.get(self.unit)
-        return sign + localise_number_text(number) + (" " + _(suffix) if suffix else "")
+        return sign + UNIT_SPECS[self.unit].change_text(self.difference)
 
     @property
     def text(self) -> str:

@@ -39,7 +39,7 @@ import plotly.graph_objects as go
 from dash import Output, dcc, html
 
 from dashboard import ids
-from dashboard.i18n import _, d3_formatter
+from dashboard.i18n import _, d3_formatter, localise_number_text
 from dashboard.kpis.suppression import PRESETS
 from etl.cells import neutralise, neutralise_frame
 
@@ -425,14 +425,14 @@ def download_excel(content: ChartContent) -> dict[str, Any]:
 
 
 def format_value(value: float | int | None, kind: str) -> str:
-    """A number as the summary sentence reads it."""
+    """A number as the summary sentence reads it (in the current language's format)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return _("not available")
     if kind == "rate":
-        return f"{value:.1%}"
+        return localise_number_text(f"{value:.1%}")
     if kind == "count":
-        return f"{int(round(value)):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return localise_number_text(f"{int(round(value)):,}")
+    return localise_number_text(f"{value:,.2f}".rstrip("0").rstrip("."))
 
 
 def trend_sentence(

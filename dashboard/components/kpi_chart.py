@@ -38,7 +38,7 @@ from dashboard.filters_state import (
 )
 from dashboard.i18n import N_, _, localised_country_name
 from dashboard.kpis import query
-from dashboard.kpis.registry import BENCHMARK_ACTIVITIES, breakdown_label, get_kpi
+from dashboard.kpis.registry import BENCHMARK_ACTIVITIES, UNIT_SPECS, breakdown_label, get_kpi
 from dashboard.kpis.table import group_scoped_targets
 from dashboard.kpis.targets import Target
 from dashboard.vocabulary import code_label
@@ -225,18 +225,18 @@ def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
 
 
 def _columns(spec: KpiChart, frame: pd.DataFrame, unit: str) -> tuple[ChartColumn, ...]:
-    value_kind = "number" if unit in ("percent", "index", "ratio", "per_100") else "count"
+    spec_unit = UNIT_SPECS[unit]
     columns = [
         ChartColumn(query.KPI_ID, _("KPI")),
         ChartColumn(YEAR_LABEL, _("Academic year"), "year"),
     ]
     if spec.by is not None:
         columns.append(ChartColumn(LABEL, _sentence_case(breakdown_label(spec.by))))
-    unit_text = "%" if unit == "percent" else get_kpi(spec.kpis[0]).unit_label()
+    unit_text = get_kpi(spec.kpis[0]).unit_label()
     columns += [
-        ChartColumn(query.VALUE, _("Value ({unit})").format(unit=unit_text), value_kind),
+        ChartColumn(query.VALUE, _("Value ({unit})").format(unit=unit_text), spec_unit.table_kind),
     ]
-    if frame[query.NUMERATOR].notna().any() or unit != "count":
+    if frame[query.NUMERATOR].notna().any() or not spec_unit.is_count:
         columns.append(ChartColumn(query.NUMERATOR, _("Numerator"), "number"))
     if frame[query.DENOMINATOR].notna().any():
         columns.append(ChartColumn(query.DENOMINATOR, _("Denominator"), "number"))
@@ -327,7 +327,7 @@ def _empty_message(inputs: ChartInputs) -> str:
 
 def _summary(spec: KpiChart, frame: pd.DataFrame, unit: str, year: int | None) -> str:
     # Percentages are read out as rates ("23.1%").
-    kind, scale = ("rate", 0.01) if unit == "percent" else ("number", 1.0)
+    kind, scale = ("rate", 0.01) if UNIT_SPECS[unit].is_percentage else ("number", 1.0)
     if spec.kind == "trend" and spec.by is None:
         return " ".join(
             trend_sentence(

@@ -26,9 +26,9 @@ from dashboard import board, ids
 from dashboard.components.chart import graph_config, local_topojson_url
 from dashboard.figures.theme import COLORWAY, MUTED_TEXT_COLOUR, TEMPLATE
 from dashboard.filters_state import FilterState, academic_year_label, to_query
-from dashboard.i18n import _, format_date, format_number, format_percent, plotly_separators
+from dashboard.i18n import _, format_date, plotly_separators
 from dashboard.kpis import query
-from dashboard.kpis.registry import KPIS, THEMES, Kpi, get_kpi, theme_label
+from dashboard.kpis.registry import KPIS, THEMES, UNIT_SPECS, Kpi, get_kpi, theme_label
 from dashboard.kpis.status import Progress
 from dashboard.kpis.table import kpi_table
 from dashboard.kpis.targets import Target
@@ -110,13 +110,7 @@ def card_data(
 
 
 def format_kpi_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "percent":
-        return format_percent(value, 1)
-    if unit == "count":
-        return format_number(value, 0)
-    return format_number(value, 2, grouping=False)
+    return "–" if value is None else UNIT_SPECS[unit].text(value)
 
 
 def sparkline(data: CardData) -> go.Figure:

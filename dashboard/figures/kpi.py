@@ -23,6 +23,7 @@ from dashboard.figures.theme import (
     TEMPLATE,
 )
 from dashboard.i18n import N_, _
+from dashboard.kpis.registry import UNIT_SPECS
 from dashboard.kpis.targets import Target
 from etl.countries import country_table
 
@@ -43,11 +44,11 @@ def year_label(year: int) -> str:
 
 
 def _value_format(unit: str) -> str:
-    return {"percent": ".1f", "count": ",.0f", "index": ".1f", "ratio": ".2f"}.get(unit, ".1f")
+    return UNIT_SPECS[unit].chart_format
 
 
 def _suffix(unit: str) -> str:
-    return "%" if unit == "percent" else ""
+    return UNIT_SPECS[unit].suffix
 
 
 def _hover(unit: str) -> str:
@@ -60,7 +61,7 @@ def _hover(unit: str) -> str:
 def _count_ticks(unit: str, values: pd.Series) -> dict[str, int]:
     """Whole-number ticks for small counts (plotly would label 0.2, 0.4... networks)."""
     top = pd.to_numeric(values, errors="coerce").max()
-    if unit == "count" and top == top and top <= 6:  # noqa: PLR0124 (NaN)
+    if UNIT_SPECS[unit].is_count and top == top and top <= 6:  # noqa: PLR0124 (NaN)
         return {"tick0": 0, "dtick": 1}
     return {}
 

@@ -26,7 +26,7 @@ from dashboard.exports import (
 from dashboard.filters_state import FilterState, academic_year_label, parse_academic_year
 from dashboard.i18n import _
 from dashboard.kpis import query
-from dashboard.kpis.registry import BREAKDOWNS, UnknownKpi
+from dashboard.kpis.registry import BREAKDOWNS, UNIT_SPECS, UnknownKpi
 from dashboard.kpis.suppression import UNPROTECTED_WARNING, get_preset
 from dashboard.kpis.table import STATUS_LABEL, kpi_table
 from dashboard.kpis.targets import TargetsError, read_targets
@@ -142,11 +142,7 @@ def _write(
 def _number(value: float, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit in ("ratio", "index", "per_100"):
-        return f"{value:.2f}"
-    return f"{value:,.0f}"
+    return UNIT_SPECS[unit].text(value)
 
 
 def _human(table: pd.DataFrame) -> str:

@@ -59,17 +59,37 @@ class Unit:
     # index: its denominator) or "none" (a count is no rate: nothing withheld for want of a
     # denominator).
     suppression_rate: str
-    # How a value is written: decimals in text (CLI, cards) and the d3 format of charts.
+    # How a value is written: decimals in text (CLI, cards) and the d3 format of charts
+    # (axes, hover labels), with the suffix both write after it.
     decimals: int
     chart_format: str
     suffix: str = ""
+    # How a change since the previous year is written (the board's cards and report):
+    # decimals and what follows the number ("pp": percentage points; translated).
+    change_decimals: int = 2
+    change_suffix: str = ""
 
     @property
     def is_rate(self) -> bool:
         return self.scale is not None
 
-    def value_from_numerator(self) -> bool:
+    @property
+    def is_count(self) -> bool:
+        """A count of things: whole numbers, no denominator."""
         return self.name == "count"
+
+    def value_from_numerator(self) -> bool:
+        return self.is_count
+
+    @property
+    def table_kind(self) -> str:
+        """How the table view and the Excel download format the value column."""
+        return "count" if self.is_count else "number"
+
+    @property
+    def is_percentage(self) -> bool:
+        """Read out as a percentage (summaries say "23.1%")."""
+        return self.suffix == "%"
 
     def text(self, value: float | None) -> str:
         """A value as the command line and the overview cards write it ("" for none)."""
@@ -77,15 +97,30 @@ class Unit:
             return ""
         return format_number(value, self.decimals, grouping=self.decimals == 0) + self.suffix
 
+    def change_text(self, difference: float) -> str:
+        """The size of a change (no sign): ``'1.3 pp'``, ``'12'``, ``'0.05'``."""
+        number = format_number(abs(difference), self.change_decimals, grouping=self.is_count)
+        return number + (" " + _(self.change_suffix) if self.change_suffix else "")
+
 
 UNIT_SPECS = {
     unit.name: unit
     for unit in (
-        Unit("percent", N_("%"), 100.0, "rate", 1, ".1f", "%"),
-        Unit("count", N_("count"), None, "none", 0, ",.0f"),
+        Unit("percent", N_("%"), 100.0, "rate", 1, ".1f", "%", 1, N_("pp")),
+        Unit("count", N_("count"), None, "none", 0, ",.0f", change_decimals=0),
         Unit("index", N_("effective number"), None, "population", 2, ".1f"),
         Unit("ratio", N_("incoming per outgoing"), 1.0, "rate", 2, ".2f"),
-        Unit("per_100", N_("per 100 staff of the group"), 100.0, "rate", 2, ".1f"),
+        Unit(
+            "per_100",
+            N_("per 100 staff of the group"),
+            100.0,
+            "rate",
+            2,
+            ".1f",
+            "",
+            1,
+            N_("per 100"),
+        ),
     )
 }
 UNITS = {name: unit.label for name, unit in UNIT_SPECS.items()}

@@ -223,7 +223,7 @@ def scoped_targets(
     scored = [t for t in own if scope is not None and (t.scope, t.scope_value) == scope]
     if scope == ("university", ""):
         return ScopedTargets(scored, [])
-    is_count = REGISTRY[kpi_id].unit == "count"
+    is_count = REGISTRY[kpi_id].unit_spec.is_count
     reference = [] if is_count else [t for t in own if t.scope == "university"]
     return ScopedTargets(scored, reference)
 
