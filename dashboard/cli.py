@@ -8,11 +8,15 @@ command but ``kpis``.
 
 from __future__ import annotations
 
+import copy
+import os
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import click
 
+from dashboard.i18n import DEFAULT_LANGUAGE, _, checked_language, use_language
 from dashboard.report_cli import report
 from etl import cli as etl_cli
 from etl.settings import Settings
@@ -80,6 +84,56 @@ main = click.Group(
     help="Internationalisation KPIs: load data into DuckDB, inspect it, compute KPIs.",
 )
 
+# Where the command line reads its language: its own setting, then the usual locale variables.
+LANGUAGE_VARIABLES = ("INTL_KPI_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+def cli_language(environ: Mapping[str, str] = os.environ) -> str:
+    """The help's language: ``INTL_KPI_LANG=nl``, else a Dutch locale (``LANG=nl_NL.UTF-8``),
+    else English."""
+    for name in LANGUAGE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            return checked_language(value.split(".")[0]) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def commands(command: click.Command) -> Iterator[click.Command]:
+    """``command`` and every command below it."""
+    yield command
+    if isinstance(command, click.Group):
+        for child in command.commands.values():
+            yield from commands(child)
+
+
+def help_texts(command: click.Command) -> Iterator[str]:
+    """Every help text a person reads in ``--help`` (the catalogue extracts them)."""
+    for each in commands(command):
+        yield from (text for text in (each.help, each.short_help, each.epilog) if text)
+        yield from (p.help for p in each.params if isinstance(p, click.Option) and p.help)
+
+
+def localised(command: click.Command, language: str) -> click.Command:
+    """A copy of ``command`` whose help is in ``language`` (the original stays English)."""
+    if language == DEFAULT_LANGUAGE:
+        return command
+    copied = copy.deepcopy(command)
+    with use_language(language):
+        for each in commands(copied):
+            each.help = _(each.help) if each.help else each.help
+            each.short_help = _(each.short_help) if each.short_help else each.short_help
+            each.epilog = _(each.epilog) if each.epilog else each.epilog
+            for param in each.params:
+                if isinstance(param, click.Option) and param.help:
+                    param.help = _(param.help)
+    return copied
+
+
+def run() -> None:
+    """The ``intl-kpi`` command: its help in the environment's language (``INTL_KPI_LANG``
+    or the locale); messages and output stay English (scripts read them)."""
+    localised(main, cli_language())()
+
 
 if __name__ == "__main__":  # python -m dashboard.cli
-    main()
+    run()

@@ -83,10 +83,20 @@ def registry_messages() -> Iterator[tuple[str, str, int]]:
                 yield text, f"registry:{kpi.id}.{attribute}", 0
 
 
+def cli_messages() -> Iterator[tuple[str, str, int]]:
+    """(text, origin, 0) of the command line's help (``intl-kpi ... --help``), as click
+    holds it (the ETL's commands are written without markers: the ETL never imports the
+    dashboard)."""
+    from dashboard.cli import help_texts, main
+
+    for text in help_texts(main):
+        yield click.unstyle(text), "cli:intl-kpi --help", 0
+
+
 def template() -> Catalog:
     """The catalogue template: every message, with where it comes from."""
     catalog = Catalog(project="intl-kpi", domain=DOMAIN, fuzzy=False)
-    for message, origin, line in [*code_messages(), *registry_messages()]:
+    for message, origin, line in [*code_messages(), *registry_messages(), *cli_messages()]:
         if not message or (isinstance(message, tuple) and not message[0]):
             continue
         catalog.add(message, locations=[(origin, line)] if line else [(origin, None)])

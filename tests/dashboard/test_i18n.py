@@ -436,3 +436,40 @@ def test_the_report_command_refuses_a_language_it_does_not_speak(tmp_path):
     assert result.exit_code != 0
     help_text = " ".join(runner.invoke(main, ["report", "--help"]).output.split())
     assert "nl (Nederlands)" in help_text
+
+
+# --- the command line's help --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"INTL_KPI_LANG": "nl"}, "nl"),
+        ({"LANG": "nl_NL.UTF-8"}, "nl"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"),
+        ({"INTL_KPI_LANG": "nl", "LC_ALL": "C"}, "nl"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_command_lines_language(environ, expected):
+    from dashboard.cli import cli_language
+
+    assert cli_language(environ) == expected
+
+
+def test_the_command_line_help_in_dutch_leaves_the_english_one_alone():
+    from dashboard.cli import localised, main
+
+    runner = CliRunner()
+    dutch = " ".join(runner.invoke(localised(main, "nl"), ["report", "--help"]).output.split())
+    english = " ".join(runner.invoke(main, ["report", "--help"]).output.split())
+    assert "Write the board report as PDF" in english
+    assert "Write the board report as PDF" not in dutch
+    with use_language("nl"):
+        assert " ".join(_("The PDF file to write.").split()) in dutch
+    # Option names and choices stay as they are typed.
+    assert "--lang [en|nl]" in dutch and "--output" in dutch
+    # The group's own help and a nested command's too.
+    top = runner.invoke(localised(main, "nl"), ["--help"]).output
+    assert "Internationalisation KPIs: load data" not in top
