@@ -23,6 +23,7 @@ APP_NAVBAR_COLLAPSE = "app-navbar-collapse"
 FILTER_LOCATION = "filters-url-location"
 FILTER_STATE = "filters-state-store"
 FILTER_NOTICE = "filters-notice-alert"
+FILTER_BAR = "filters-bar"  # the shell's slot holding the filter bar
 FILTER_YEAR_FROM = "filters-year-from-select"
 FILTER_YEAR_TO = "filters-year-to-select"
 FILTER_FACULTY = "filters-faculty-dropdown"

@@ -137,7 +137,6 @@ VALIDATORS: dict[tuple[str, str], Callable[[Any], Any]] = {
     (ids.FILTER_STATE, "data"): FilterState.from_dict,
     (ids.FILTER_LOCATION, "search"): check_search,
     (ids.APP_LOCATION, "pathname"): check_pathname,
-    (ids.APP_LOCATION, "search"): check_search,
     (PAGES_LOCATION, "pathname"): check_pathname,
     (PAGES_LOCATION, "search"): check_search,
     (ids.FILTER_YEAR_FROM, "value"): check_year_choice,

@@ -1,4 +1,5 @@
-"""Keeps the filter bar, the URL query string and the page's filter store in step.
+"""Keeps the filter bar, the URL query string and the filter store in step (all three in the
+app shell, once for every page).
 
 One callback does both directions (Dash allows a circular dependency only within a single
 callback): when the URL changes (page opened, back/forward button) the controls follow it;
@@ -153,9 +154,11 @@ def synchronise_filters(
     settings = runtime.settings()
     with runtime.callback_cursor() as cursor:
         options = runtime.filter_options(cursor)
+    triggered = ctx.triggered_prop_ids
     return synchronise(
-        # The URL wins when it changed at all (back button, page opened).
-        from_url=f"{ids.FILTER_LOCATION}.search" in ctx.triggered_prop_ids,
+        # The URL wins when it changed at all (back button, a navbar link) and when the
+        # shell is first drawn (no trigger: the bar may have been rendered without the URL).
+        from_url=not triggered or f"{ids.FILTER_LOCATION}.search" in triggered,
         search=search,
         controls=controls,
         stored=stored,

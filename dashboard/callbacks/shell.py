@@ -79,14 +79,15 @@ def _checked_links(link_ids: Any) -> list[dict]:
 @callback(
     Output(ids.language_link(ALL), "href"),
     Input(ids.APP_LOCATION, "pathname"),
-    Input(ids.APP_LOCATION, "search"),
+    # The filter bar's location: it follows every filter change (the shell's own does not).
+    Input(ids.FILTER_LOCATION, "search"),
     State(ids.language_link(ALL), "id"),
 )
 def keep_page_in_language_links(
     pathname: str | None, search: str | None, link_ids: list[dict]
 ) -> list[str]:
     pathname = check_input(ids.APP_LOCATION, "pathname", pathname)
-    search = check_input(ids.APP_LOCATION, "search", search)
+    search = check_input(ids.FILTER_LOCATION, "search", search)
     if not isinstance(link_ids, list):
         raise InvalidInput("the language link ids are not a list")
     languages = [check_input(link_id, "id", link_id)["language"] for link_id in link_ids]

@@ -1,6 +1,8 @@
 """The frame every page's ``layout(**query)`` shares: read the published database, check the
-query string against it, and lay out heading, filter bar and the page's own content - or,
-when nothing is published, a message saying how to load data.
+query string against it, and lay out heading and the page's own content - or, when nothing
+is published, a message saying how to load data. The filter bar is the app shell's, held
+once above every page (:func:`shell_filter_bar`), so moving between pages keeps it and its
+store as they are.
 
 A page writes::
 
@@ -22,7 +24,7 @@ from dashboard import runtime
 from dashboard.components.filters import filter_bar
 from dashboard.components.shell import no_database_message
 from dashboard.db import DatabaseMissing
-from dashboard.filters_state import FilterOptions, FilterState, parse_query
+from dashboard.filters_state import FilterOptions, FilterState, parse_query, parse_search
 from etl.settings import Settings
 
 
@@ -53,8 +55,7 @@ def page_layout(
     content: Callable[[PageContext], list[Component]],
     intro: str = "",
 ) -> Component:
-    """Heading, filter bar and ``content(page)``; the no-data message when nothing is
-    published."""
+    """Heading and ``content(page)``; the no-data message when nothing is published."""
     settings = runtime.settings()
     header = [html.H1(heading, className="page-heading")]
     if intro:
@@ -65,8 +66,25 @@ def page_layout(
         return html.Div([*header, no_database_message(str(settings.database))])
     try:
         page = page_context(query, settings, cursor)
-        return html.Div(
-            [*header, filter_bar(page.state, page.options, page.notices), *content(page)]
-        )
+        return html.Div([*header, *content(page)])
     finally:
         cursor.close()
+
+
+def shell_filter_bar(search: str = "") -> Component:
+    """The app shell's filter bar, set to the selection of ``search`` (the page's query
+    string, when the shell is rendered for a known URL; the bar's callback sets it from the
+    URL in any case). Without a published database the bar is there but hidden, so the
+    shell's callbacks always find their inputs."""
+    settings = runtime.settings()
+    try:
+        cursor = runtime.cursor()
+    except DatabaseMissing:
+        return html.Div(filter_bar(FilterState(), FilterOptions()), hidden=True)
+    try:
+        options = runtime.filter_options(cursor)
+    finally:
+        cursor.close()
+    state, notices = parse_search(search, options, settings.international_basis)
+    state = runtime.scoped_state(state)  # a faculty manager's own faculty, shown selected
+    return filter_bar(state, options, notices)

@@ -120,8 +120,11 @@ def navbar(pages: Iterable[Mapping[str, Any]], home_href: str = "/") -> dbc.Navb
     )
 
 
-def app_layout(pages: Iterable[Mapping[str, Any]], page_container, home_href: str = "/"):
-    """The layout around every page (no data is read here)."""
+def app_layout(
+    pages: Iterable[Mapping[str, Any]], page_container, home_href: str = "/", filters=None
+):
+    """The layout around every page: navbar, status banner, the filter bar (``filters``,
+    held once for every page) and the page."""
     return html.Div(
         [
             html.A(
@@ -131,7 +134,14 @@ def app_layout(pages: Iterable[Mapping[str, Any]], page_container, home_href: st
             ),
             navbar(pages, home_href),
             html.Div(id=ids.APP_STATUS, className="app-status", role="status"),
-            html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex="-1"),
+            html.Main(
+                dbc.Container(
+                    [html.Div(filters, id=ids.FILTER_BAR, className="app-filters"), page_container],
+                    fluid="xxl",
+                ),
+                id="main",
+                tabIndex="-1",
+            ),
         ]
     )
 
@@ -221,12 +231,32 @@ class LocalisedDash(Dash):
 
 
 def shell_layout(pages: Iterable[Mapping[str, Any]], page_container, home_href: str = "/"):
-    """``app.layout`` as a function: the shell is rendered per request, in its language."""
+    """``app.layout`` as a function: the shell is rendered per request, in its language, with
+    the filter bar set to the page's selection (read from the page's URL, which the browser
+    sends as the layout request's ``Referer``; the bar's own callback sets it from the URL
+    in any case)."""
     from dash import dcc
+
+    from dashboard.components.page import shell_filter_bar
 
     pages = list(pages)
 
     def layout() -> list:
-        return [dcc.Location(id=ids.APP_LOCATION), app_layout(pages, page_container, home_href)]
+        filters = shell_filter_bar(_page_search())
+        return [
+            dcc.Location(id=ids.APP_LOCATION),
+            app_layout(pages, page_container, home_href, filters),
+        ]
 
     return layout
+
+
+def _page_search() -> str:
+    """The query string of the page the current request came from (``""`` outside one)."""
+    from urllib.parse import urlsplit
+
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return ""
+    return urlsplit((request.referrer or "")[:8192]).query

@@ -15,6 +15,7 @@ import dash
 import pytest
 
 from dashboard import runtime
+from dashboard.components.page import shell_filter_bar
 from dashboard.ids import FILTER_STATE
 
 
@@ -74,6 +75,38 @@ def _component_ids(component: Any) -> list[Any]:
 
     walk(component)
     return found
+
+
+def _find(component: Any, component_id: str) -> Any:
+    """The component with this id in a tree (``None`` if absent)."""
+    if isinstance(component, list | tuple):
+        return next((f for c in component if (f := _find(c, component_id)) is not None), None)
+    if not hasattr(component, "to_plotly_json"):
+        return None
+    if getattr(component, "id", None) == component_id:
+        return component
+    props = {"children"} | {
+        name.split(".")[0].split("[")[0].split("{")[0]
+        for name in getattr(component, "_children_props", [])
+    }
+    for name in props:
+        found = _find(getattr(component, name, None), component_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_json(node: Any, component_id: str) -> Any:
+    """The component with this id in a layout as ``/_dash-layout`` sends it."""
+    if isinstance(node, list):
+        return next((f for c in node if (f := _find_json(c, component_id)) is not None), None)
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == component_id:
+            return node
+        return next(
+            (f for v in node.values() if (f := _find_json(v, component_id)) is not None), None
+        )
+    return None
 
 
 def _matches(dependency_id: str, component_id: Any) -> bool:
@@ -140,8 +173,26 @@ def test_every_page_renders_without_data(dash_app, tmp_path, monkeypatch):
 def test_the_data_page_accepts_any_query(dash_app):
     layout = dash.page_registry["dashboard.pages.data"]["layout"]
     ids_found = _component_ids(layout(**{"from": "x", "faculty": ["Law", "?"], "other": "1"}))
-    assert "filters-notice-alert" in ids_found
     assert "data-loads-grid" in ids_found
+    # The shell's filter bar says what the link asked for that it ignored.
+    bar = shell_filter_bar("from=x&faculty=Law&faculty=%3F&other=1")
+    notice = _find(bar, "filters-notice-alert")
+    assert notice.is_open and "'x' is not an academic year" in str(notice.children)
+
+
+def test_the_filter_bar_is_held_once_by_the_shell(dash_app, client):
+    """Every page is laid out without a filter bar; the shell has exactly one, set to the
+    page's selection when the page's URL is known (the layout request's Referer)."""
+    for module, layout in _page_layouts().items():
+        assert "filters-state-store" not in _component_ids(layout), module
+    shell = dash_app.layout()
+    assert _component_ids(shell).count("filters-state-store") == 1
+    text = client.get(
+        "/_dash-layout", headers={"Referer": "http://localhost/mobility?faculty=Law"}
+    ).get_data(as_text=True)
+    store = json.loads(text)
+    found = _find_json(store, "filters-state-store")
+    assert found["props"]["data"]["faculties"] == ["Law"]
 
 
 def test_the_download_callback_takes_no_rows_from_the_browser(client):
