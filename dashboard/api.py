@@ -39,6 +39,7 @@ from dashboard.filters_state import (
     FilterState,
     parse_academic_year,
 )
+from dashboard.i18n import DEFAULT_LANGUAGE, use_language
 from dashboard.kpis import query
 from dashboard.kpis.registry import BREAKDOWNS, REGISTRY, UnknownKpi
 from dashboard.kpis.table import TABLE_COLUMNS, kpi_table
@@ -527,7 +528,10 @@ def install(app: dash.Dash) -> None:
 
     @server.route(f"{prefix}{API_PREFIX}{KPIS_PATH}", methods=["GET"])
     def api_kpis() -> flask.Response:
-        return answer_kpis()
+        # Exactly what ``intl-kpi kpis`` gives, whatever the caller's Accept-Language: KPI
+        # names and status words in English, numbers unformatted (scripts read them).
+        with use_language(DEFAULT_LANGUAGE):
+            return answer_kpis()
 
     @server.route(f"{prefix}{API_PREFIX}{OPENAPI_PATH}", methods=["GET"])
     def api_openapi() -> flask.Response:

@@ -278,12 +278,18 @@ def language_for_request(request) -> str:
 
 
 def install(server) -> None:
-    """Sets each request's language before it is handled (Flask ``before_request``)."""
+    """Sets each request's language before it is handled (Flask ``before_request``) and
+    forgets it afterwards, so it never carries over to whatever the thread does next (a
+    test client runs the app in the caller's thread)."""
     from flask import request
 
     @server.before_request
     def _language_of_request() -> None:
         set_language(language_for_request(request))
+
+    @server.teardown_request
+    def _forget_language(_error: BaseException | None = None) -> None:
+        set_language(None)
 
 
 def html_language() -> str:

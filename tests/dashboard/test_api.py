@@ -126,6 +126,20 @@ def test_json_agrees_with_the_cli(client, settings_env, pairs):
     assert response.get_json() == json.loads(cli_output(settings_env, pairs, "json"))
 
 
+def test_a_dutch_browser_gets_the_same_answer(client, settings_env):
+    """The API is for scripts: a browser's Accept-Language or a page's ?lang=nl (Referer)
+    changes nothing (KPI names and status words stay as the CLI writes them)."""
+    pairs = [("kpi", "intl_share_master"), ("format", "csv")]
+    english = get(client, pairs).get_data(as_text=True)
+    dutch = get(
+        client,
+        pairs,
+        **{"Accept-Language": "nl-NL,nl;q=0.9", "Referer": "http://localhost/?lang=nl"},
+    ).get_data(as_text=True)
+    assert dutch == english == cli_output(settings_env, pairs[:1], "csv")
+    assert "International master's students" in dutch
+
+
 def test_json_rows_by_hand(client):
     # Physics graduates: 5 of 25 credit-mobile = 20.0% in every year (fixture_database).
     rows = get(client, [("kpi", "outgoing_mobility_rate_bachelor"), ("year", "2019-20")]).get_json()

@@ -473,3 +473,11 @@ def test_the_command_line_help_in_dutch_leaves_the_english_one_alone():
     # The group's own help and a nested command's too.
     top = runner.invoke(localised(main, "nl"), ["--help"]).output
     assert "Internationalisation KPIs: load data" not in top
+
+
+def test_a_requests_language_does_not_outlive_it(dash_app):
+    client = dash_app.server.test_client()
+    client.get("/mobility?lang=nl")
+    # The test client ran the request in this thread: the language is forgotten after it.
+    assert i18n.current_language() == "en"
+    assert _("Mobility") == "Mobility"
