@@ -590,35 +590,43 @@ def finalise(
         frame[VALUE] = frame[VALUE].round(preset.index_decimals)
 
     extras = [name for name, _label, _people in kpi.extra_measures]
-    result = pd.DataFrame(
+    # Sorted by year, then group, as a stable sort of the rows in the order SQL gave them
+    # (which suppression's ties followed): one frame built in that order, no sort_values.
+    years = frame[ACADEMIC_YEAR].to_numpy()
+    groups = frame[GROUP].to_numpy(dtype=object)
+    order = np.argsort(groups, kind="stable")
+    order = order[np.argsort(years[order], kind="stable")]
+
+    def column(name: str) -> object:
+        return frame[name].array[order]
+
+    provisional = (
+        years[order] >= first_provisional
+        if first_provisional is not None
+        else np.zeros(len(order), dtype=bool)
+    )
+    return pd.DataFrame(
         {
             KPI_ID: kpi.id,
-            ACADEMIC_YEAR: frame[ACADEMIC_YEAR],
+            ACADEMIC_YEAR: years[order],
             BREAKDOWN: by or TOTAL,
-            GROUP: frame[GROUP],
-            VALUE: frame[VALUE],
-            NUMERATOR: frame[NUMERATOR],
-            DENOMINATOR: frame[DENOMINATOR],
+            GROUP: column(GROUP),
+            VALUE: column(VALUE),
+            NUMERATOR: column(NUMERATOR),
+            DENOMINATOR: column(DENOMINATOR),
             UNIT: kpi.unit,
-            SUPPRESSED: frame[SUPPRESSED].astype(bool),
-            PROVISIONAL: (
-                frame[ACADEMIC_YEAR] >= first_provisional
-                if first_provisional is not None
-                else False
-            ),
-            METHOD: frame[METHOD],
-            NOTE: frame[NOTE],
+            SUPPRESSED: frame[SUPPRESSED].to_numpy(dtype=bool)[order],
+            PROVISIONAL: provisional.astype(bool),
+            METHOD: column(METHOD),
+            NOTE: column(NOTE),
             **{
                 name: (
-                    pd.to_numeric(frame[name], errors="coerce").astype("float64")
+                    pd.to_numeric(frame[name], errors="coerce").astype("float64").to_numpy()[order]
                     if name in frame
-                    else np.nan
+                    else np.full(len(order), np.nan)
                 )
                 for name in extras
             },
         },
-        index=frame.index,
+        index=pd.RangeIndex(len(order)),
     )
-    result = result.sort_values([ACADEMIC_YEAR, GROUP], kind="stable").reset_index(drop=True)
-    result[PROVISIONAL] = result[PROVISIONAL].astype(bool)
-    return result
