@@ -6,6 +6,8 @@ process-wide default.
 
 from __future__ import annotations
 
+import functools
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -77,6 +79,13 @@ def build_template() -> go.layout.Template:
             "scatter": [go.Scatter(line={"width": 2.5}, marker={"size": 7})],
         },
     )
+
+
+@functools.cache
+def template_json() -> dict:
+    """The template as plotly.js reads it (for figures written as plain dicts, which
+    plotly.js cannot look up by name); one object, never to be changed."""
+    return pio.templates[TEMPLATE].to_plotly_json()
 
 
 def register_template() -> str:
