@@ -7,6 +7,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from dashboard import ids
 
+# Every page: its path and a selector that shows once it is drawn.
+PAGES = {
+    "overview": ("/", ".kpi-card"),
+    "diversity": ("/diversity", ".js-plotly-plot .main-svg"),
+    "mobility": ("/mobility", ".js-plotly-plot .main-svg"),
+    "networks": ("/networks", ".js-plotly-plot .main-svg"),
+    "data": ("/data", ".js-plotly-plot .main-svg"),
+}
+
 
 def settle(page) -> None:  # noqa: ANN001 (playwright Page)
     """Wait until the network is quiet and Dash has no callback in flight."""

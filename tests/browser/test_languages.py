@@ -14,17 +14,10 @@ from pypdf import PdfReader
 
 from dashboard import ids, translations
 from dashboard.i18n import use_language
-from tests.browser.helpers import by_id, choose, open_page, settle
+from tests.browser.helpers import PAGES, by_id, choose, open_page, settle
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "overview": ("/", ".kpi-card"),
-    "diversity": ("/diversity", ".js-plotly-plot .main-svg"),
-    "mobility": ("/mobility", ".js-plotly-plot .main-svg"),
-    "networks": ("/networks", ".js-plotly-plot .main-svg"),
-    "data": ("/data", ".js-plotly-plot .main-svg"),
-}
 # Everything a person can read, hidden or not (a folded table view, a tooltip): text nodes,
 # the charts' SVG text (titles, axes, legends), and labels read out by screen readers or
 # shown on hover. Not: scripts, and the cells of data grids and code, which hold the data's own
@@ -120,10 +113,7 @@ def _query(page) -> dict[str, list[str]]:
 def test_the_language_switch_and_lang_kept_across_navigation(page, app_server):
     open_page(page, app_server.base_url, "/mobility?faculty=Science")
     assert page.inner_text("h1") == "Mobility"
-    page.locator(by_id(ids.language_link("nl"))).click()
-    page.wait_for_url(re.compile(r"lang=nl"))
-    page.wait_for_selector("#main .main-svg")
-    settle(page)
+    _switch(page, "nl")
     assert page.inner_text("h1") == "Mobiliteit"
     assert _query(page) == {"faculty": ["Science"], "lang": ["nl"]}
     assert page.get_attribute("html", "lang") == "nl"
@@ -134,6 +124,10 @@ def test_the_language_switch_and_lang_kept_across_navigation(page, app_server):
     settle(page)
     assert page.inner_text("h1") == "Nationaliteitsdiversiteit"
     assert _query(page)["lang"] == ["nl"]
+    page.reload()
+    page.wait_for_selector("#main .main-svg")
+    settle(page)
+    assert page.inner_text("h1") == "Nationaliteitsdiversiteit"
     # A filter change writes the selection into the URL and keeps the language.
     choose(page, ids.FILTER_FACULTY, "Humanities")
     page.wait_for_url(re.compile(r"Humanities"))
@@ -142,17 +136,18 @@ def test_the_language_switch_and_lang_kept_across_navigation(page, app_server):
     # The charts redrawn by that change are Dutch too (their titles come from callbacks).
     titles = page.locator(".chart-card h2, .chart-card h3").all_inner_texts()
     assert titles and not [t for t in titles if ENGLISH_WORDS.search(t)], titles
-    page.reload()
-    page.wait_for_selector("#main .main-svg")
-    settle(page)
-    assert page.inner_text("h1") == "Nationaliteitsdiversiteit"
-    # And back to English.
-    page.locator(by_id(ids.language_link("en"))).click()
-    page.wait_for_url(re.compile(r"lang=en"))
-    page.wait_for_selector("#main .main-svg")
-    settle(page)
+    # And back to English, straight after the change: the switch carries the new selection.
+    _switch(page, "en")
     assert page.inner_text("h1") == "Nationality diversity"
     assert "Humanities" in _query(page)["faculty"]
+
+
+def _switch(page, language: str) -> None:  # noqa: ANN001 (playwright Page)
+    """Click the navbar's link to ``language`` and wait for the page in it."""
+    page.locator(by_id(ids.language_link(language))).click()
+    page.wait_for_url(re.compile(rf"lang={language}"))
+    page.wait_for_selector("#main .main-svg")
+    settle(page)
 
 
 def test_the_browsers_language_is_the_default(dutch_browser_page, app_server):

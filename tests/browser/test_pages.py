@@ -34,6 +34,7 @@ from dashboard.pages.mobility import CHARTS as MOBILITY_CHARTS
 from dashboard.pages.networks import CHARTS as NETWORK_CHARTS
 from tests.browser.conftest import ROOT, SCREENSHOTS
 from tests.browser.helpers import (
+    PAGES,
     by_id,
     choose,
     download_csv,
@@ -45,13 +46,6 @@ from tests.dashboard.fixture_database import FIXTURE_SUPPRESSION
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "overview": ("/", ".kpi-card"),
-    "diversity": ("/diversity", ".js-plotly-plot .main-svg"),
-    "mobility": ("/mobility", ".js-plotly-plot .main-svg"),
-    "networks": ("/networks", ".js-plotly-plot .main-svg"),
-    "data": ("/data", ".js-plotly-plot .main-svg"),
-}
 CHARTS = {"diversity": DIVERSITY_CHARTS, "mobility": MOBILITY_CHARTS, "networks": NETWORK_CHARTS}
 
 
