@@ -114,7 +114,7 @@ def test_every_kpi_cell_matches_the_golden_file(demo_database_cursor) -> None:
 
 
 def test_the_sql_rules_are_the_registry_rules() -> None:
-    """The macros of ``sql/views/rules.sql`` say what the registry says."""
+    """The macros of ``etl/sql/marts/rules.sql`` say what the registry says."""
     from dashboard.kpis import query, registry
 
     connection = duckdb.connect()
