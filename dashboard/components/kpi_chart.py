@@ -150,6 +150,12 @@ def _group_label(by: str | None, group: str) -> str:
     return group
 
 
+def _group_labels(by: str | None, groups: pd.Series) -> pd.Series:
+    """Each group's label, worked out once per distinct group (a nationality breakdown
+    repeats ~100 groups over ten years)."""
+    return groups.map({group: _group_label(by, group) for group in groups.unique()})
+
+
 def _frames(spec: KpiChart, inputs: ChartInputs) -> pd.DataFrame:
     frames = []
     for kpi_id in spec.kpis:
@@ -164,7 +170,7 @@ def _frames(spec: KpiChart, inputs: ChartInputs) -> pd.DataFrame:
         if spec.exclude_home:
             frame = frame[frame[query.GROUP] != inputs.settings.home_country]
         frame[SERIES] = (
-            frame[query.GROUP].map(lambda group: _group_label(spec.by, group))
+            _group_labels(spec.by, frame[query.GROUP])
             if spec.by is not None and len(spec.kpis) == 1
             else _series_name(spec, kpi_id)
         )
@@ -172,13 +178,15 @@ def _frames(spec: KpiChart, inputs: ChartInputs) -> pd.DataFrame:
     combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if combined.empty:
         return combined
-    combined[YEAR_LABEL] = combined[query.ACADEMIC_YEAR].map(academic_year_label)
-    combined[LABEL] = combined[query.GROUP].map(lambda group: _group_label(spec.by, group))
+    years = combined[query.ACADEMIC_YEAR]
+    combined[YEAR_LABEL] = years.map({y: academic_year_label(y) for y in years.unique()})
+    combined[LABEL] = _group_labels(spec.by, combined[query.GROUP])
     # The query layer's notes and method labels, in the reader's language.
     for column in (query.NOTE, query.METHOD):
         if column in combined:
-            combined[column] = combined[column].map(
-                lambda text: _(text) if isinstance(text, str) else text
+            texts = combined[column]
+            combined[column] = texts.map(
+                {t: _(t) if isinstance(t, str) else t for t in texts.unique()}
             )
     if spec.measure:
         combined[query.VALUE] = combined[spec.measure]
