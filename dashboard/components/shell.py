@@ -226,6 +226,8 @@ class LocalisedDash(Dash):
     pick their voice by it, and browsers their hyphenation and number input."""
 
     def interpolate_index(self, **kwargs: Any) -> str:
+        # The tab's title until the page sets its own (the app's, translated).
+        kwargs["title"] = _(kwargs.get("title", ""))
         index = super().interpolate_index(**kwargs)
         return index.replace('<html lang="en">', f'<html lang="{html_language()}">', 1)
 

@@ -285,7 +285,8 @@ def dash_app(fixture_database: Path):
 
 def test_the_page_declares_its_language(dash_app):
     client = dash_app.server.test_client()
-    assert '<html lang="nl">' in client.get("/mobility?lang=nl").get_data(as_text=True)
+    dutch = client.get("/mobility?lang=nl").get_data(as_text=True)
+    assert '<html lang="nl">' in dutch and "<title>Internationale KPI's</title>" in dutch
     assert '<html lang="en">' in client.get("/mobility").get_data(as_text=True)
     dutch_browser = client.get("/mobility", headers={"Accept-Language": "nl-NL,nl;q=0.9"})
     assert '<html lang="nl">' in dutch_browser.get_data(as_text=True)
