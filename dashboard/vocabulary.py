@@ -55,6 +55,12 @@ CODE_LABELS = {
     "faculty_manager": N_("faculty manager"),
     "analyst": N_("analyst"),
     "admin": N_("administrator"),
+    # the Data page: load status and data-check severity (etl/pipeline.py, etl/checks.py)
+    "published": N_("published"),
+    "published_with_rejects": N_("published, with rejected rows"),
+    "error": N_("error"),
+    "warning": N_("warning"),
+    "info": N_("information"),
     # shared
     "other": N_("other"),
     "unknown": N_("unknown"),

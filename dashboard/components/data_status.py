@@ -32,9 +32,10 @@ from dashboard.filters_state import (
     basis_label,
     years_label,
 )
-from dashboard.i18n import N_, _, d3_formatter
+from dashboard.i18n import N_, _, d3_formatter, format_timestamp
 from dashboard.kpis.query import provisional_from
 from dashboard.kpis.suppression import get_preset, suppress
+from dashboard.vocabulary import code_label
 from etl.settings import Settings
 from etl.status import PublishedStatus
 
@@ -82,7 +83,10 @@ def facts(status: PublishedStatus) -> html.Dl:
     """The published snapshot's facts."""
     items = [
         (_("Data version"), str(status.data_version)),
-        (_("Published"), published_label(status.published_at)),
+        (
+            _("Published"),
+            format_timestamp(status.published_at) if status.published_at else _("unknown"),
+        ),
         (
             _("Contents"),
             _("synthetic demo data") if status.is_demo else _("loaded from the university's files"),
@@ -162,6 +166,8 @@ _WRAP = {"wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"}
 def loads_grid(grid_id: str, loads: pd.DataFrame) -> dag.AgGrid:
     """Every loaded file: when, name, sha256, format, rows read/accepted/rejected/skipped."""
     frame = loads.copy()
+    if "status" in frame:
+        frame["status"] = frame["status"].map(lambda value: code_label(str(value)))
     if "loaded_at" in frame:
         frame["loaded_at"] = pd.to_datetime(frame["loaded_at"]).dt.strftime("%Y-%m-%d %H:%M")
     columns = [
@@ -198,6 +204,9 @@ def table_counts_grid(grid_id: str, counts: pd.DataFrame) -> dag.AgGrid:
 
 def findings_grid(grid_id: str, findings: pd.DataFrame) -> dag.AgGrid:
     """The post-load data checks' findings, errors first."""
+    findings = findings.copy()
+    if "severity" in findings:
+        findings["severity"] = findings["severity"].map(lambda value: code_label(str(value)))
     columns = [
         {"field": "severity", "headerName": _("Severity"), "maxWidth": 120},
         {"field": "check_name", "headerName": _("Check")},
