@@ -126,12 +126,6 @@ def lazy(text: str) -> Callable[..., str]:
     return translated
 
 
-def gettext_in(language: str, text: str) -> str:
-    """``text`` in ``language`` regardless of the current one."""
-    with use_language(language):
-        return _(text)
-
-
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for ``count``, in the current language."""
     return translations(current_language()).ngettext(singular, plural, count)

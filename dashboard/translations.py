@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po, write_po
 from dashboard.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR
 
 PACKAGE = Path(__file__).parent
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext_in": (2,)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def extract_python(fileobj, keywords, comment_tags, options):

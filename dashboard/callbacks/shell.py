@@ -71,6 +71,7 @@ def keep_filters_in_navigation(search: str | None, link_ids: list[dict]) -> list
 
 
 def _checked_links(link_ids: Any) -> list[dict]:
+    """The navbar's link ids (page or language links), each checked by its type."""
     if not isinstance(link_ids, list):
         raise InvalidInput("the navbar link ids are not a list")
     return [check_input(link_id, "id", link_id) for link_id in link_ids]
@@ -88,10 +89,7 @@ def keep_page_in_language_links(
 ) -> list[str]:
     pathname = check_input(ids.APP_LOCATION, "pathname", pathname)
     search = check_input(ids.FILTER_LOCATION, "search", search)
-    if not isinstance(link_ids, list):
-        raise InvalidInput("the language link ids are not a list")
-    languages = [check_input(link_id, "id", link_id)["language"] for link_id in link_ids]
-    return [language_href(pathname, search, language) for language in languages]
+    return [language_href(pathname, search, link["language"]) for link in _checked_links(link_ids)]
 
 
 @callback(

@@ -18,6 +18,7 @@ from dashboard.components.chart import (
     generated_at,
     trend_sentence,
 )
+from dashboard.components.shell import published_text
 from dashboard.figures.loaded_data import (
     HEADCOUNT,
     POPULATION,
@@ -32,7 +33,7 @@ from dashboard.filters_state import (
     basis_label,
     years_label,
 )
-from dashboard.i18n import N_, _, d3_formatter, format_timestamp
+from dashboard.i18n import N_, _, d3_formatter
 from dashboard.kpis.query import provisional_from
 from dashboard.kpis.suppression import get_preset, suppress
 from dashboard.vocabulary import code_label
@@ -83,10 +84,7 @@ def facts(status: PublishedStatus) -> html.Dl:
     """The published snapshot's facts."""
     items = [
         (_("Data version"), str(status.data_version)),
-        (
-            _("Published"),
-            format_timestamp(status.published_at) if status.published_at else _("unknown"),
-        ),
+        (_("Published"), published_text(status.published_at)),
         (
             _("Contents"),
             _("synthetic demo data") if status.is_demo else _("loaded from the university's files"),

@@ -36,7 +36,6 @@ class PageContext:
     cursor: duckdb.DuckDBPyConnection
     options: FilterOptions
     state: FilterState
-    notices: list[str]
 
 
 def page_context(
@@ -44,9 +43,9 @@ def page_context(
 ) -> PageContext:
     """Check ``query`` against the published data (never raises on a bad query)."""
     options = runtime.filter_options(cursor)
-    state, notices = parse_query(query, options, settings.international_basis)
+    state, _notices = parse_query(query, options, settings.international_basis)  # the bar's
     state = runtime.scoped_state(state)  # a faculty manager's own faculty, shown selected
-    return PageContext(settings, cursor, options, state, notices)
+    return PageContext(settings, cursor, options, state)
 
 
 def page_layout(

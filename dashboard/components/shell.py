@@ -146,7 +146,7 @@ def app_layout(
     )
 
 
-def _published_label(published_at: str) -> str:
+def published_text(published_at: str) -> str:
     """``2025-01-31T14:05:09`` (UTC) -> ``31 January 2025 14:05 UTC`` (in the current
     language's format: ``31 januari 2025 14:05 UTC``)."""
     if not published_at:
@@ -166,7 +166,7 @@ def status_banner(meta: Mapping[str, str] | None) -> list:
         ]
     facts = _("Data version {version}, loaded {published}").format(
         version=meta.get("data_version", "?"),
-        published=_published_label(meta.get("published_at", "")),
+        published=published_text(meta.get("published_at", "")),
     )
     children: list = []
     if meta.get("is_demo") == "true":

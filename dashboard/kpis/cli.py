@@ -7,7 +7,6 @@ the dashboard's filter bar.
 from __future__ import annotations
 
 import dataclasses
-import math
 import sys
 from pathlib import Path
 
@@ -139,10 +138,8 @@ def _write(
         click.echo(f"wrote {len(table)} rows to {output}")
 
 
-def _number(value: float, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return UNIT_SPECS[unit].text(value)
+def _number(value: float | None, unit: str) -> str:
+    return UNIT_SPECS[unit].text(value)  # "" for a missing or withheld value
 
 
 def _human(table: pd.DataFrame) -> str:
