@@ -134,6 +134,12 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _password_stamp() -> str:
+    """When a password was set, to the microsecond: a signed-in session names it, so a new
+    password ends the session even when set within the same second (seen in the suite)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 class UserStore:
     """The users of one ``users.json``; every method re-reads the file (other processes
     edit it), writes replace it atomically."""
@@ -190,7 +196,7 @@ class UserStore:
                 faculty=faculty,
                 password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
                 created_at=now,
-                password_changed_at=now,
+                password_changed_at=_password_stamp(),
             )
             users[name] = user
             self._write(users)
@@ -215,7 +221,7 @@ class UserStore:
                 **{
                     **asdict(old),
                     "password_hash": generate_password_hash(password, method=PASSWORD_METHOD),
-                    "password_changed_at": _now(),
+                    "password_changed_at": _password_stamp(),
                 }
             )
             self._write(users)
