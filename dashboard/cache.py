@@ -28,8 +28,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import plotly.graph_objects as go
-from dash.development.base_component import Component
 from flask_caching.backends import NullCache, RedisCache, SimpleCache
 
 from dashboard import runtime
@@ -42,7 +40,7 @@ T = TypeVar("T")
 
 # Part of every key: bumped when what is cached changes shape, so a shared Redis filled by
 # an older release is never read by a newer one.
-FORMAT = 1
+FORMAT = 2
 KEY_PREFIX = "intl-kpi:"
 # Entries are keyed on the data version, so they never go stale; the timeout only bounds
 # how long a shared Redis keeps the results of versions nobody reads any more.
@@ -192,22 +190,6 @@ def result_key(kind: str, selection: Mapping[str, Any], **parts: Any) -> str:
     }
     text = json.dumps(described, sort_keys=True, default=str, separators=(",", ":"))
     return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
-
-
-def plain_figures(value: T) -> T:
-    """``value`` (a callback's outputs: a tuple or list of values and components) with each
-    ``go.Figure``, also one inside a component's ``figure``, as its plain dict. Read back
-    from the cache, a ``go.Figure`` is validated again (~15 ms each); a dict is not, and
-    Dash sends both alike."""
-    if isinstance(value, go.Figure):
-        return value.to_plotly_json()
-    if isinstance(value, tuple | list):
-        return type(value)(plain_figures(item) for item in value)
-    if isinstance(value, Component):
-        for component in [value, *value._traverse()]:
-            if isinstance(getattr(component, "figure", None), go.Figure):
-                component.figure = component.figure.to_plotly_json()
-    return value
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:

@@ -50,18 +50,15 @@ def _compute_chart_content(spec: KpiChart, selection: dict[str, Any]) -> ChartCo
 
 
 def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any, ...]:
-    """The chart card's outputs for a selection (what the callback returns, with the
-    figure as a ``go.Figure``)."""
+    """The chart card's outputs for a selection (what the callback returns)."""
     return render_chart(chart_content(spec, state_data))
 
 
 def cached_chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any, ...]:
-    """:func:`chart_values` as the callback sends them, cached with the figure as a plain
-    dict: a cached ``go.Figure`` is validated again each time it is read (~15 ms a chart),
-    a dict is not."""
+    """:func:`chart_values`, cached as the callback sends them."""
     selection = FilterState.from_dict(state_data).to_dict()
     key = cache.result_key("chart-outputs", selection, chart=spec.prefix)
-    return cache.cached(key, lambda: cache.plain_figures(chart_values(spec, selection)))
+    return cache.cached(key, lambda: chart_values(spec, selection))
 
 
 def register(specs: Iterable[KpiChart]) -> None:

@@ -23,7 +23,7 @@ def update_overview(state_data: dict[str, Any] | None) -> list:
     selection = FilterState.from_dict(state_data).to_dict()
     # The board's office edits the commentary file while the dashboard runs.
     key = cache.result_key("overview", selection, commentary=commentary_version())
-    return cache.cached(key, lambda: cache.plain_figures(overview_cards(selection)))
+    return cache.cached(key, lambda: overview_cards(selection))
 
 
 def overview_cards(state_data: dict[str, Any] | None) -> list:

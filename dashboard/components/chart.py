@@ -35,10 +35,10 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Output, dcc, html
 
 from dashboard import ids
+from dashboard.figures.theme import figure_dict
 from dashboard.i18n import _, d3_formatter, localise_number_text
 from dashboard.kpis.suppression import PRESETS
 from etl.cells import neutralise, neutralise_frame
@@ -128,7 +128,8 @@ class ChartContent:
     """Everything one chart card shows. ``figure`` is ``None`` when there is nothing to plot."""
 
     title: str
-    figure: go.Figure | None
+    # A plotly figure as a plain dict (``dashboard.figures``).
+    figure: dict[str, Any] | None
     frame: pd.DataFrame
     columns: tuple[ChartColumn, ...]
     summary: str
@@ -309,11 +310,9 @@ def render_chart(content: ChartContent, height: str = GRAPH_HEIGHT) -> tuple[Any
     )
 
 
-def blank_figure() -> go.Figure:
+def blank_figure() -> dict[str, Any]:
     """A figure with no axes (what the hidden graph holds while a selection is empty)."""
-    figure = go.Figure()
-    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
-    return figure
+    return figure_dict([], {"xaxis": {"visible": False}, "yaxis": {"visible": False}})
 
 
 # --- table --------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.plain_text import plain_text_figure
 from dashboard.figures.theme import (
@@ -20,7 +20,9 @@ from dashboard.figures.theme import (
     MUTED_TEXT_COLOUR,
     PROVISIONAL_OPACITY,
     PROVISIONAL_PATTERN,
-    TEMPLATE,
+    figure_dict,
+    numbers,
+    texts,
 )
 from dashboard.i18n import N_, _
 from dashboard.kpis.registry import UNIT_SPECS
@@ -84,7 +86,7 @@ def trend_figure(
     unit: str,
     targets: Sequence[tuple[Target, str]] = (),
     references: Sequence[Target] = (),
-) -> go.Figure:
+) -> dict[str, Any]:
     """One line per ``series`` over academic years, with a dashed line per target.
 
     ``frame``: series, academic_year_label, value, provisional. ``targets``: (target, the
@@ -92,48 +94,54 @@ def trend_figure(
     ``references``: the university's targets on a narrower view, drawn dotted and labelled
     as references that are not scored.
     """
-    figure = go.Figure()
+    data: list[dict[str, Any]] = []
     years = sorted({str(label) for label in frame[YEAR_LABEL]})
     for position, (series, rows) in enumerate(frame.groupby(SERIES, sort=False)):
         flags = rows["provisional"].astype(bool).tolist()
         colour = COLORWAY[position % len(COLORWAY)]
-        figure.add_trace(
-            go.Scatter(
-                x=rows[YEAR_LABEL],
-                y=rows["value"],
-                name=str(series),
-                mode="lines+markers",
-                line={"color": colour},
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": texts(rows[YEAR_LABEL]),
+                "y": numbers(rows["value"]),
+                "name": str(series),
+                "mode": "lines+markers",
+                "line": {"color": colour},
+                "marker": {
                     "color": colour,
                     "symbol": ["circle-open" if flag else "circle" for flag in flags],
                     "size": 9,
                 },
-                customdata=_provisional_text(flags),
-                hovertemplate=_hover(unit),
-                connectgaps=False,
-            )
+                "customdata": _provisional_text(flags),
+                "hovertemplate": _hover(unit),
+                "connectgaps": False,
+            }
         )
+
+    def level(name: str, value: float, line: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "scatter",
+            "x": [years[0], years[-1]],
+            "y": [value, value],
+            "name": name,
+            "mode": "lines",
+            "line": {"color": MUTED_TEXT_COLOUR, **line},
+            # The name is escaped (a target's label comes from the targets file).
+            "hovertemplate": "%{fullData.name}<extra></extra>",
+        }
+
     seen: set[tuple[float, str]] = set()
     for position, (target, _series) in enumerate(targets):
         key = (target.value, target.label)
         if key in seen or not years:
             continue
         seen.add(key)
-        label = f"{_('Target')}: {target.describe()}"
-        figure.add_trace(
-            go.Scatter(
-                x=[years[0], years[-1]],
-                y=[target.value, target.value],
-                name=label,
-                mode="lines",
-                line={
-                    "color": MUTED_TEXT_COLOUR,
-                    "dash": TARGET_DASHES[position % len(TARGET_DASHES)],
-                    "width": 1.5,
-                },
-                # The name is escaped (a target's label comes from the targets file).
-                hovertemplate="%{fullData.name}<extra></extra>",
+        dash = TARGET_DASHES[position % len(TARGET_DASHES)]
+        data.append(
+            level(
+                f"{_('Target')}: {target.describe()}",
+                target.value,
+                {"dash": dash, "width": 1.5},
             )
         )
     for target in references if years else ():
@@ -143,103 +151,104 @@ def trend_figure(
         if key in seen:
             continue
         seen.add(key)
-        figure.add_trace(
-            go.Scatter(
-                x=[years[0], years[-1]],
-                y=[target.value, target.value],
-                name=f"{_('University reference, not scored')}: {target.describe()}",
-                mode="lines",
-                line={"color": MUTED_TEXT_COLOUR, "dash": "dot", "width": 1},
-                hovertemplate="%{fullData.name}<extra></extra>",
+        data.append(
+            level(
+                f"{_('University reference, not scored')}: {target.describe()}",
+                target.value,
+                {"dash": "dot", "width": 1},
             )
         )
-    figure.update_layout(
-        template=TEMPLATE,
-        xaxis={"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
-        yaxis={
-            "title": {"text": _(AXIS_TITLES.get(unit, ""))},
-            "rangemode": "tozero",
-            "ticksuffix": _suffix(unit),
+    return figure_dict(
+        data,
+        {
+            "xaxis": {"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
+            "yaxis": {
+                "title": {"text": _(AXIS_TITLES.get(unit, ""))},
+                "rangemode": "tozero",
+                "ticksuffix": _suffix(unit),
+            },
+            "showlegend": True,
+            "margin": {"t": 16},
         },
-        showlegend=True,
-        margin={"t": 16},
     )
-    return figure
+
+
+def _bar_marker(colour: str, flags: Sequence[bool]) -> dict[str, Any]:
+    """A bar's colour; provisional years lighter and hatched."""
+    return {
+        "color": colour,
+        "opacity": [PROVISIONAL_OPACITY if flag else 1.0 for flag in flags],
+        "pattern": {"shape": [PROVISIONAL_PATTERN if flag else "" for flag in flags]},
+    }
 
 
 @plain_text_figure
 def bars_figure(
     frame: pd.DataFrame, unit: str, label_column: str = "label", axis_title: str | None = None
-) -> go.Figure:
+) -> dict[str, Any]:
     """Horizontal bars, one per group (largest on top). ``frame``: label, value,
     provisional."""
     ordered = frame.iloc[::-1]
     flags = ordered["provisional"].astype(bool).tolist()
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["value"],
-            y=ordered[label_column],
-            orientation="h",
-            marker={
-                "color": COLORWAY[0],
-                "opacity": [PROVISIONAL_OPACITY if flag else 1.0 for flag in flags],
-                "pattern": {"shape": [PROVISIONAL_PATTERN if flag else "" for flag in flags]},
+    bar = {
+        "type": "bar",
+        "x": numbers(ordered["value"]),
+        "y": texts(ordered[label_column]),
+        "orientation": "h",
+        "marker": _bar_marker(COLORWAY[0], flags),
+        "customdata": _provisional_text(flags),
+        "hovertemplate": (
+            f"%{{y}}: %{{x:{_value_format(unit)}}}{_suffix(unit)}%{{customdata}}<extra></extra>"
+        ),
+    }
+    return figure_dict(
+        [bar],
+        {
+            "xaxis": {
+                "title": {"text": axis_title or _(AXIS_TITLES.get(unit, ""))},
+                "ticksuffix": _suffix(unit),
+                "rangemode": "tozero",
+                **_count_ticks(unit, frame["value"]),
             },
-            customdata=_provisional_text(flags),
-            hovertemplate=(
-                f"%{{y}}: %{{x:{_value_format(unit)}}}{_suffix(unit)}%{{customdata}}<extra></extra>"
-            ),
-        )
-    )
-    figure.update_layout(
-        template=TEMPLATE,
-        xaxis={
-            "title": {"text": axis_title or _(AXIS_TITLES.get(unit, ""))},
-            "ticksuffix": _suffix(unit),
-            "rangemode": "tozero",
-            **_count_ticks(unit, frame["value"]),
+            "yaxis": {"type": "category", "automargin": True},
+            "showlegend": False,
+            "margin": {"t": 8},
         },
-        yaxis={"type": "category", "automargin": True},
-        showlegend=False,
-        margin={"t": 8},
     )
-    return figure
 
 
 @plain_text_figure
-def stacked_figure(frame: pd.DataFrame, unit: str, percent_stack: bool = False) -> go.Figure:
+def stacked_figure(frame: pd.DataFrame, unit: str) -> dict[str, Any]:
     """Bars per academic year stacked by ``series``. ``frame``: series, academic_year_label,
     value, provisional."""
-    figure = go.Figure()
+    data = []
     for position, (series, rows) in enumerate(frame.groupby(SERIES, sort=False)):
         flags = rows["provisional"].astype(bool).tolist()
-        figure.add_trace(
-            go.Bar(
-                x=rows[YEAR_LABEL],
-                y=rows["value"],
-                name=str(series),
-                marker={
-                    "color": COLORWAY[position % len(COLORWAY)],
-                    "opacity": [PROVISIONAL_OPACITY if flag else 1.0 for flag in flags],
-                    "pattern": {"shape": [PROVISIONAL_PATTERN if flag else "" for flag in flags]},
-                },
-                customdata=_provisional_text(flags),
-                hovertemplate=_hover(unit),
-            )
+        data.append(
+            {
+                "type": "bar",
+                "x": texts(rows[YEAR_LABEL]),
+                "y": numbers(rows["value"]),
+                "name": str(series),
+                "marker": _bar_marker(COLORWAY[position % len(COLORWAY)], flags),
+                "customdata": _provisional_text(flags),
+                "hovertemplate": _hover(unit),
+            }
         )
-    figure.update_layout(
-        template=TEMPLATE,
-        barmode="stack",
-        xaxis={"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
-        yaxis={
-            "title": {"text": _(AXIS_TITLES.get(unit, ""))},
-            "ticksuffix": _suffix(unit),
-            "rangemode": "tozero",
-            **_count_ticks(unit, frame.groupby(YEAR_LABEL)["value"].sum()),
+    return figure_dict(
+        data,
+        {
+            "barmode": "stack",
+            "xaxis": {"title": {"text": _("Academic year")}, **year_axis(frame[YEAR_LABEL])},
+            "yaxis": {
+                "title": {"text": _(AXIS_TITLES.get(unit, ""))},
+                "ticksuffix": _suffix(unit),
+                "rangemode": "tozero",
+                **_count_ticks(unit, frame.groupby(YEAR_LABEL)["value"].sum()),
+            },
+            "margin": {"t": 16},
         },
-        margin={"t": 16},
     )
-    return figure
 
 
 @cache
@@ -254,50 +263,48 @@ def iso3(codes: pd.Series) -> pd.Series:
 
 
 @plain_text_figure
-def map_figure(frame: pd.DataFrame, unit: str, colour_title: str) -> go.Figure:
+def map_figure(frame: pd.DataFrame, unit: str, colour_title: str) -> dict[str, Any]:
     """A world choropleth. ``frame``: iso3, label, value. Outlines come from the app's own
     topojson files (the graph config's ``topojsonURL``)."""
-    figure = go.Figure(
-        go.Choropleth(
-            locations=frame["iso3"],
-            locationmode="ISO-3",
-            z=frame["value"],
-            text=frame["label"],
-            colorscale="Blues",
-            marker={"line": {"color": "#FFFFFF", "width": 0.5}},
-            colorbar={"title": {"text": colour_title}, "ticksuffix": _suffix(unit)},
-            hovertemplate=(
-                f"%{{text}}: %{{z:{_value_format(unit)}}}{_suffix(unit)}<extra></extra>"
-            ),
-        )
+    choropleth = {
+        "type": "choropleth",
+        "locations": texts(frame["iso3"]),
+        "locationmode": "ISO-3",
+        "z": numbers(frame["value"]),
+        "text": texts(frame["label"]),
+        "colorscale": "Blues",
+        "marker": {"line": {"color": "#FFFFFF", "width": 0.5}},
+        "colorbar": {"title": {"text": colour_title}, "ticksuffix": _suffix(unit)},
+        "hovertemplate": f"%{{text}}: %{{z:{_value_format(unit)}}}{_suffix(unit)}<extra></extra>",
+    }
+    return figure_dict(
+        [choropleth],
+        {
+            "geo": {"showcoastlines": False, "scope": "world"},
+            "margin": {"t": 8, "b": 8, "l": 8, "r": 8},
+        },
     )
-    figure.update_layout(
-        template=TEMPLATE,
-        geo={"showcoastlines": False, "scope": "world"},
-        margin={"t": 8, "b": 8, "l": 8, "r": 8},
-    )
-    return figure
 
 
 @plain_text_figure
-def timeline_figure(frame: pd.DataFrame) -> go.Figure:
+def timeline_figure(frame: pd.DataFrame) -> dict[str, Any]:
     """Membership per network and year: a marker where the membership is active.
     ``frame``: series (network), academic_year_label, value (1 when active)."""
     active = frame[frame["value"] > 0]
-    figure = go.Figure(
-        go.Scatter(
-            x=active[YEAR_LABEL],
-            y=active[SERIES],
-            mode="markers",
-            marker={"symbol": "square", "size": 16, "color": COLORWAY[0]},
-            hovertemplate="%{y}: " + _("member in") + " %{x}<extra></extra>",
-        )
+    markers = {
+        "type": "scatter",
+        "x": texts(active[YEAR_LABEL]),
+        "y": texts(active[SERIES]),
+        "mode": "markers",
+        "marker": {"symbol": "square", "size": 16, "color": COLORWAY[0]},
+        "hovertemplate": "%{y}: " + _("member in") + " %{x}<extra></extra>",
+    }
+    return figure_dict(
+        [markers],
+        {
+            "xaxis": {"title": {"text": _("Academic year")}, **year_axis(active[YEAR_LABEL])},
+            "yaxis": {"type": "category", "automargin": True},
+            "showlegend": False,
+            "margin": {"t": 8},
+        },
     )
-    figure.update_layout(
-        template=TEMPLATE,
-        xaxis={"title": {"text": _("Academic year")}, **year_axis(active[YEAR_LABEL])},
-        yaxis={"type": "category", "automargin": True},
-        showlegend=False,
-        margin={"t": 8},
-    )
-    return figure

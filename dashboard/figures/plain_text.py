@@ -22,8 +22,6 @@ import html
 from collections.abc import Callable
 from typing import Any, ParamSpec
 
-import plotly.graph_objects as go
-
 from dashboard.i18n import plotly_separators
 
 # Trace properties that can hold strings from the data.
@@ -70,36 +68,34 @@ def _needs_escaping(value: Any) -> bool:
     return False
 
 
-def escape_figure_text(figure: go.Figure) -> go.Figure:
-    """``figure`` with the data-driven strings of every trace (and category tick texts)
-    escaped, in place; returns it."""
-    for trace in figure.data:
+def escape_figure_text(figure: dict[str, Any]) -> dict[str, Any]:
+    """``figure`` (a plotly figure written as a dict) with the data-driven strings of every
+    trace (and category tick texts) escaped, in place; returns it."""
+    for trace in figure.get("data", ()):
         for name in TRACE_TEXT_PROPERTIES:
-            if name not in trace:
-                continue
-            value = trace[name]
+            value = trace.get(name)
             if value is None or not _needs_escaping(value):
                 continue  # left untouched: numbers and plain names keep their arrays
-            if isinstance(value, str):
-                trace[name] = plain(value)
-            else:
-                trace[name] = _escaped(value)
+            trace[name] = plain(value) if isinstance(value, str) else _escaped(value)
+    layout = figure.setdefault("layout", {})
     for axis in ("xaxis", "yaxis"):
-        ticktext = figure.layout[axis].ticktext
+        ticktext = layout.get(axis, {}).get("ticktext")
         if ticktext is not None and _needs_escaping(ticktext):
-            figure.layout[axis].ticktext = _escaped(ticktext)
+            layout[axis]["ticktext"] = _escaped(ticktext)
     return figure
 
 
-def plain_text_figure(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
-    """Decorator for a figure builder: its figure's data-driven text is escaped, and its
-    numbers (ticks, hover labels) use the current language's separators (``23,3`` in
-    Dutch)."""
+def plain_text_figure(
+    builder: Callable[P, dict[str, Any]],
+) -> Callable[P, dict[str, Any]]:
+    """Decorator for a figure builder (which returns the figure as a plain dict): its
+    figure's data-driven text is escaped, and its numbers (ticks, hover labels) use the
+    current language's separators (``23,3`` in Dutch)."""
 
     @functools.wraps(builder)
-    def build(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
+    def build(*args: P.args, **kwargs: P.kwargs) -> dict[str, Any]:
         figure = escape_figure_text(builder(*args, **kwargs))
-        figure.update_layout(separators=plotly_separators())
+        figure["layout"]["separators"] = plotly_separators()
         return figure
 
     return build

@@ -7,6 +7,9 @@ process-wide default.
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Iterable
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -86,6 +89,30 @@ def template_json() -> dict:
     """The template as plotly.js reads it (for figures written as plain dicts, which
     plotly.js cannot look up by name); one object, never to be changed."""
     return pio.templates[TEMPLATE].to_plotly_json()
+
+
+def figure_dict(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A figure as plotly.js reads it, in the dashboard's template. Figures are written as
+    plain dicts: a ``go.Figure`` validates every property it is given and took a third of a
+    chart card's server time; ``go.Figure(figure_dict(...))`` in the tests validates them."""
+    return {"data": data, "layout": {"template": template_json(), **layout}}
+
+
+def numbers(values: Iterable[Any]) -> list[float | None]:
+    """Plotted numbers as JSON holds them: floats, a missing value ``None`` (a gap)."""
+    result: list[float | None] = []
+    for value in values:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        result.append(None if math.isnan(number) else number)
+    return result
+
+
+def texts(values: Iterable[Any]) -> list[str]:
+    """Category labels and names as JSON holds them."""
+    return [str(value) for value in values]
 
 
 def register_template() -> str:

@@ -139,7 +139,7 @@ def test_an_empty_selection_explains_instead_of_drawing_axes():
     assert empty_hidden is False
     assert rows == [] and summary == ""
     assert disabled == [True, True]
-    assert figure.layout.xaxis.visible is False
+    assert go.Figure(figure).layout.xaxis.visible is False
 
 
 def test_table_rows_are_json_ready():

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import dash
+import plotly.graph_objects as go
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -363,11 +364,11 @@ def test_a_chart_in_dutch(published, monkeypatch):
     spec = next(chart for chart in CHARTS if chart.prefix == "mobility-activities")
     with use_language("nl"):
         content = chart_content(spec, {})
-    figure = content.figure
+    figure = go.Figure(content.figure)
     assert figure.layout.separators == ",."
     names = {trace.name for trace in figure.data}
     assert any(name.startswith("studie") for name in names), names
-    english = chart_content(spec, {}).figure
+    english = go.Figure(chart_content(spec, {}).figure)
     assert english.layout.separators == ".,"
     assert any(trace.name.startswith("study") for trace in english.data)
 
