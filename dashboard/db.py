@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ class Snapshot:
         self.lent = 0
         self.replaced = False
         self.closed = False
+        # The ``meta`` table, read once: a snapshot never changes (a publish is a new one).
+        self.meta: dict[str, str] | None = None
         self.connection = duckdb.connect(":memory:")
         quoted = str(path).replace("'", "''")
         try:
@@ -85,6 +88,15 @@ class SnapshotCursor:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cursor, name)
+
+    def snapshot_meta(
+        self, read: Callable[[duckdb.DuckDBPyConnection], dict[str, str]]
+    ) -> dict[str, str]:
+        """The snapshot's ``meta`` table, read with ``read`` on its first use (every chart
+        callback asks for it twice; a snapshot's never changes). A copy each time."""
+        if self._snapshot.meta is None:
+            self._snapshot.meta = read(self._cursor)
+        return dict(self._snapshot.meta)
 
     def close(self) -> None:
         if self._returned:

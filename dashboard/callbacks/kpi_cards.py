@@ -50,8 +50,11 @@ def _compute_chart_content(spec: KpiChart, selection: dict[str, Any]) -> ChartCo
 
 
 def chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any, ...]:
-    """The chart card's outputs for a selection (what the callback returns)."""
-    return render_chart(chart_content(spec, state_data))
+    """The chart card's outputs for a selection (what the callback returns), computed now:
+    only what is sent is cached (:func:`cached_chart_values`), not the content behind it,
+    which a download computes (and caches) when it is asked for."""
+    selection = FilterState.from_dict(state_data).to_dict()
+    return render_chart(_compute_chart_content(spec, selection))
 
 
 def cached_chart_values(spec: KpiChart, state_data: dict[str, Any] | None) -> tuple[Any, ...]:
