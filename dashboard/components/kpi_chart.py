@@ -180,7 +180,10 @@ def _frames(spec: KpiChart, inputs: ChartInputs) -> pd.DataFrame:
         return combined
     years = combined[query.ACADEMIC_YEAR]
     combined[YEAR_LABEL] = years.map({y: academic_year_label(y) for y in years.unique()})
-    combined[LABEL] = _group_labels(spec.by, combined[query.GROUP])
+    if spec.by is not None and len(spec.kpis) == 1:
+        combined[LABEL] = combined[SERIES]  # the series are the groups' labels already
+    else:
+        combined[LABEL] = _group_labels(spec.by, combined[query.GROUP])
     # The query layer's notes and method labels, in the reader's language.
     for column in (query.NOTE, query.METHOD):
         if column in combined:
