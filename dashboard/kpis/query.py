@@ -346,7 +346,14 @@ def _execute(
     except duckdb.CatalogException:
         create_views(cursor)
         result = cursor.execute(sql, params)
-    return pd.DataFrame(result.fetchnumpy())
+    arrays = result.fetchnumpy()
+    # The breakdown group under its frame name, and no method yet: set here, before the
+    # frame exists (a rename or a new column of a built frame copies it).
+    if "grp" in arrays:
+        arrays = {GROUP if name == "grp" else name: values for name, values in arrays.items()}
+    rows = len(next(iter(arrays.values()), ()))
+    arrays.setdefault(METHOD, pd.array([""] * rows, dtype=str))
+    return pd.DataFrame(arrays)
 
 
 def _run(cursor: duckdb.DuckDBPyConnection, q: _Sql, by: str | None) -> pd.DataFrame:
@@ -429,11 +436,10 @@ def kpi_frame(
         )
     q = _Sql(state=state, kpi=kpi, context=context)
     if state.year_from is None or not context.in_scope(kpi, state):
-        raw = pd.DataFrame(columns=[ACADEMIC_YEAR, "grp", NUMERATOR, DENOMINATOR])
+        raw = pd.DataFrame(columns=[ACADEMIC_YEAR, GROUP, NUMERATOR, DENOMINATOR])
+        raw[METHOD] = ""
     else:
         raw = _run(cursor, q, by)
-    raw = raw.rename(columns={"grp": GROUP})
-    raw[METHOD] = ""
     if kpi.id.startswith("outgoing_mobility_rate_") and context.in_scope(kpi, state):
         raw = _with_participation_fallback(cursor, q, by, raw)
     elif kpi.id == "outgoing_participation_rate":
@@ -462,7 +468,6 @@ def _with_participation_fallback(
     # The participation rate's SQL with this KPI's selection and cycle.
     sql = kpi_sql(get_kpi("outgoing_participation_rate"), participation_by)
     fallback = _execute(cursor, sql, q.params(sql, participation_by))
-    fallback = fallback.rename(columns={"grp": GROUP})
     if by is not None and participation_by is None:
         # No graduate records to break down by gender: the fallback has no such groups.
         fallback = fallback.iloc[0:0]
@@ -532,6 +537,15 @@ def finalise(
     columns[GROUP] = raw[GROUP].astype(str) if len(raw) else pd.Series(dtype=str)
     columns.update({NUMERATOR: numerator, DENOMINATOR: denominator, VALUE: value, NOTE: ""})
     frame = pd.DataFrame(columns, index=raw.index)
+    # In year, then group order before anything is withheld: where complementary
+    # suppression (duo) chooses between equal cells, the choice must not follow the order
+    # SQL returned the rows in, which a parallel scan varies; two answers to one selection
+    # would otherwise each show a cell the other withholds, and give the hidden one away.
+    years = frame[ACADEMIC_YEAR].to_numpy()
+    order = np.argsort(frame[GROUP].to_numpy(dtype=object), kind="stable")
+    order = order[np.argsort(years[order], kind="stable")]
+    frame = frame.take(order)
+    frame.index = pd.RangeIndex(len(frame))
 
     if _UNAVAILABLE in frame:
         unavailable = pd.to_numeric(frame[_UNAVAILABLE], errors="coerce").fillna(0)
@@ -590,43 +604,38 @@ def finalise(
         frame[VALUE] = frame[VALUE].round(preset.index_decimals)
 
     extras = [name for name, _label, _people in kpi.extra_measures]
-    # Sorted by year, then group, as a stable sort of the rows in the order SQL gave them
-    # (which suppression's ties followed): one frame built in that order, no sort_values.
     years = frame[ACADEMIC_YEAR].to_numpy()
-    groups = frame[GROUP].to_numpy(dtype=object)
-    order = np.argsort(groups, kind="stable")
-    order = order[np.argsort(years[order], kind="stable")]
 
     def column(name: str) -> object:
-        return frame[name].array[order]
+        return frame[name].array
 
     provisional = (
-        years[order] >= first_provisional
+        years >= first_provisional
         if first_provisional is not None
-        else np.zeros(len(order), dtype=bool)
+        else np.zeros(len(years), dtype=bool)
     )
     return pd.DataFrame(
         {
             KPI_ID: kpi.id,
-            ACADEMIC_YEAR: years[order],
+            ACADEMIC_YEAR: years,
             BREAKDOWN: by or TOTAL,
             GROUP: column(GROUP),
             VALUE: column(VALUE),
             NUMERATOR: column(NUMERATOR),
             DENOMINATOR: column(DENOMINATOR),
             UNIT: kpi.unit,
-            SUPPRESSED: frame[SUPPRESSED].to_numpy(dtype=bool)[order],
+            SUPPRESSED: frame[SUPPRESSED].to_numpy(dtype=bool),
             PROVISIONAL: provisional.astype(bool),
             METHOD: column(METHOD),
             NOTE: column(NOTE),
             **{
                 name: (
-                    pd.to_numeric(frame[name], errors="coerce").astype("float64").to_numpy()[order]
+                    pd.to_numeric(frame[name], errors="coerce").astype("float64").to_numpy()
                     if name in frame
-                    else np.full(len(order), np.nan)
+                    else np.full(len(years), np.nan)
                 )
                 for name in extras
             },
         },
-        index=pd.RangeIndex(len(order)),
+        index=pd.RangeIndex(len(years)),
     )

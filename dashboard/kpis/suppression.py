@@ -162,14 +162,13 @@ def suppress(
             pd.to_numeric(frame[denominator], errors="coerce") if denominator else None
         )
         for column in people_columns:
-            numbers = pd.to_numeric(frame[column], errors="coerce")
-            rounded = (np.floor(numbers / preset.rounding + 0.5) * preset.rounding).astype(
-                "Float64"
+            numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(
+                dtype="float64", na_value=np.nan
             )
-            changed = numbers.notna() & (rounded != numbers)
-            frame[column] = rounded
+            rounded = np.floor(numbers / preset.rounding + 0.5) * preset.rounding
+            frame[column] = pd.array(rounded, dtype="Float64")  # a missing count stays NA
             if preset.flag_rounding:
-                frame[suppressed_column] |= changed.fillna(False).to_numpy(dtype=bool)
+                frame[suppressed_column] |= ~np.isnan(numbers) & (rounded != numbers)
         if raw_denominator is not None:
             # round5 decides on the published denominator; on counts this is the same
             # decision (a rounded 25 or more <=> an unrounded 22.5 or more).

@@ -93,6 +93,35 @@ def test_duo_complementary_suppression_includes_a_zero_cell(small):
     assert cells(result, "denominator")["Science"] == 20
 
 
+def test_duo_chooses_between_equal_cells_whatever_order_sql_returns_them_in():
+    # A year with one small cell (AT 3) and three equal candidates for the second hidden
+    # cell (BE, CH, DE, 8 each). A parallel scan returns rows in any order; were the choice
+    # to follow it, two answers to one selection could hide BE once and DE once, and
+    # together show all three, which gives AT away as the total minus the rest. The
+    # choice is the first group in order (BE), however the rows arrive.
+    from dashboard.kpis.query import METHOD, finalise
+
+    rows = [("DE", 8.0), ("AT", 3.0), ("CH", 8.0), ("BE", 8.0), ("NL", 30.0)]
+    answers = []
+    for shuffle in range(6):
+        ordered = rows[shuffle % len(rows) :] + rows[: shuffle % len(rows)]
+        if shuffle % 2:
+            ordered = ordered[::-1]
+        raw = pd.DataFrame(
+            {
+                "academic_year": np.full(len(ordered), 2019, dtype=np.int64),
+                "group": [group for group, _count in ordered],
+                "numerator": [count for _group, count in ordered],
+                "denominator": np.full(len(ordered), np.nan),
+                METHOD: [""] * len(ordered),
+            }
+        )
+        frame = finalise(raw, REGISTRY["outgoing_students"], "partner_country", DUO, None)
+        answers.append(dict(zip(frame["group"], frame["suppressed"], strict=True)))
+    assert all(answer == answers[0] for answer in answers), answers
+    assert answers[0] == {"AT": True, "BE": True, "CH": False, "DE": False, "NL": False}
+
+
 def test_duo_hides_small_counts_and_a_second_cell(small):
     result = kpi(small, "outgoing_students", by="faculty", state=Y2019, context=DUO)
     # Humanities 3 is "<5"; the smallest other cell (Science 10) is hidden with it, so
