@@ -478,16 +478,29 @@ def _with_participation_fallback(
     return pd.concat(frames, ignore_index=True) if frames else graduates
 
 
-def _set_values(frame: pd.DataFrame, kpi: Kpi) -> None:
+def _set_values(frame: pd.DataFrame, kpi: Kpi, withheld: np.ndarray | None = None) -> None:
     """The value column from the numerator and denominator, by the KPI's unit ("index"
-    comes with its value from SQL)."""
+    comes with its value from SQL); missing where ``withheld``. Computed on NumPy arrays:
+    counts that suppression rounded are nullable (``Float64``), and so is the value then."""
     unit = kpi.unit_spec
+    if unit.scale is None and not unit.value_from_numerator():
+        return
+    numerator, denominator = frame[NUMERATOR], frame[DENOMINATOR]
+    nullable = isinstance(numerator.dtype, pd.Float64Dtype) or (
+        unit.scale is not None and isinstance(denominator.dtype, pd.Float64Dtype)
+    )
+    values = numerator.to_numpy(dtype="float64", na_value=np.nan)
     if unit.scale is not None:
+        below = denominator.to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = frame[NUMERATOR] / frame[DENOMINATOR].where(frame[DENOMINATOR] > 0)
-        frame[VALUE] = ratio if unit.scale == 1 else unit.scale * ratio
-    elif unit.value_from_numerator():
-        frame[VALUE] = frame[NUMERATOR]
+            values = values / np.where(below > 0, below, np.nan)
+        if unit.scale != 1:
+            values = unit.scale * values
+    else:
+        values = values.copy()
+    if withheld is not None:
+        values[withheld] = np.nan
+    frame[VALUE] = pd.array(values, dtype="Float64") if nullable else values
 
 
 def _float_column(raw: pd.DataFrame, column: str) -> np.ndarray:
@@ -597,9 +610,7 @@ def finalise(
         # A value exactly as precise as the published counts it rests on: a rate from
         # unrounded counts would give them away (10 / 43 = 23.2558...%). Withheld values
         # stay withheld.
-        withheld = frame[VALUE].isna()
-        _set_values(frame, kpi)
-        frame.loc[withheld, VALUE] = np.nan
+        _set_values(frame, kpi, withheld=frame[VALUE].isna().to_numpy(dtype=bool))
     if kpi.unit == "index" and preset.index_decimals is not None:
         frame[VALUE] = frame[VALUE].round(preset.index_decimals)
 
