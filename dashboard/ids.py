@@ -78,6 +78,22 @@ def chart_table(prefix: str) -> dict[str, Any]:
     return _chart("table", prefix)
 
 
+def chart_table_columns(prefix: str) -> dict[str, Any]:
+    """The table view's column definitions as the server sent them (a store: the grid is
+    filled from it only while the table is open)."""
+    return _chart("table-columns", prefix)
+
+
+def chart_table_rows(prefix: str) -> dict[str, Any]:
+    """The table view's rows as the server sent them (a store, as above)."""
+    return _chart("table-rows", prefix)
+
+
+def chart_table_open(prefix: str) -> dict[str, Any]:
+    """Whether the table view's ``<details>`` is open (set by ``assets/table_view.js``)."""
+    return _chart("table-open", prefix)
+
+
 def chart_summary(prefix: str) -> dict[str, Any]:
     """The one-sentence text summary (read by screen readers, shown under the chart)."""
     return _chart("summary", prefix)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dash import MATCH, Input, Output, State, callback, ctx
+from dash import MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
@@ -61,3 +61,16 @@ def download_chart_data(
         raise PreventUpdate
     kind = "csv" if triggered.get("type") == ids.chart_download_csv("")["type"] else "excel"
     return download_for(kind, triggered.get("chart"), state_data)
+
+
+# A card's table view is filled in the browser from the stores its callback sends, only while
+# it is open (``assets/table_view.js``: ``tableView.fill``, and the toggle listener that sets
+# the open flag): a folded grid is not redrawn on every filter change.
+clientside_callback(
+    ClientsideFunction(namespace="tableView", function_name="fill"),
+    Output(ids.chart_table(MATCH), "columnDefs"),
+    Output(ids.chart_table(MATCH), "rowData"),
+    Input(ids.chart_table_columns(MATCH), "data"),
+    Input(ids.chart_table_rows(MATCH), "data"),
+    Input(ids.chart_table_open(MATCH), "data"),
+)

@@ -234,6 +234,12 @@ def chart_card(
                         ],
                         className="chart-table-details mb-3",
                     ),
+                    # What the table view shows, kept out of the grid until it is opened:
+                    # 13 folded grids redrawn on every filter change cost the browser
+                    # ~0.5 s a click (assets/table_view.js fills a grid as it opens).
+                    dcc.Store(id=ids.chart_table_columns(prefix), data=[]),
+                    dcc.Store(id=ids.chart_table_rows(prefix), data=[]),
+                    dcc.Store(id=ids.chart_table_open(prefix), data=False),
                     html.Div(
                         [
                             html.Span(
@@ -283,8 +289,8 @@ def chart_outputs(prefix: str) -> list[Output]:
         Output(ids.chart_graph(prefix), "style"),
         Output(ids.chart_empty(prefix), "children"),
         Output(ids.chart_empty(prefix), "hidden"),
-        Output(ids.chart_table(prefix), "columnDefs"),
-        Output(ids.chart_table(prefix), "rowData"),
+        Output(ids.chart_table_columns(prefix), "data"),
+        Output(ids.chart_table_rows(prefix), "data"),
         Output(ids.chart_summary(prefix), "children"),
         Output(ids.chart_download_csv(prefix), "disabled"),
         Output(ids.chart_download_excel(prefix), "disabled"),

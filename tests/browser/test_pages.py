@@ -204,6 +204,28 @@ def test_poland_is_withheld_in_the_table_view_and_the_map(page, app_server):
     assert "10" in [text.strip() for text in germany]
 
 
+def test_a_table_view_is_filled_as_it_opens_and_follows_the_filters(page, app_server):
+    open_page(page, app_server.base_url, "/mobility?from=2019&to=2019", "#main .main-svg")
+    grid = page.locator(by_id(ids.chart_table("mobility-destinations")))
+    # Folded away, the grid holds nothing: its rows wait in a store, so the browser does
+    # not redraw 13 hidden grids on every filter change.
+    assert grid.locator(".ag-row").count() == 0
+    page.locator("details", has=grid).locator("summary").click()
+    grid.locator(".ag-row", has_text="Poland").wait_for()
+    assert grid.locator(".ag-row").count() == 3  # Germany, Italy, Poland (withheld)
+    # Open, it follows the selection: Law has no outgoing students in the fixture.
+    choose(page, ids.FILTER_FACULTY, "Law")
+    page.wait_for_url(re.compile(r"faculty=Law"))
+    expect(grid.locator(".ag-row")).to_have_count(0)
+    # Folded and opened again, it shows the current selection, not an old one.
+    page.locator("details", has=grid).locator("summary").click()
+    choose(page, ids.FILTER_FACULTY, "Law")  # unselects Law: every faculty again
+    page.wait_for_url(lambda url: "faculty=" not in url)
+    settle(page)
+    page.locator("details", has=grid).locator("summary").click()
+    expect(grid.locator(".ag-row")).to_have_count(3)
+
+
 def test_graphs_stay_offline_and_draw_the_map_from_local_outlines(page, app_server):
     open_page(page, app_server.base_url, "/diversity", "#main .main-svg")
     page.wait_for_selector(".choroplethlocation")

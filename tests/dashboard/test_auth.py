@@ -124,8 +124,8 @@ def _file_rows(response) -> list[str]:
 def _rows(response) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     data = response.get_json()["response"]
-    table = next(value for key, value in data.items() if '"chart-table"' in key)
-    return table["rowData"]
+    table = next(value for key, value in data.items() if '"chart-table-rows"' in key)
+    return table["data"]
 
 
 # --- refused without sign-in ------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_callbacks_and_downloads_without_sign_in_answer_401(server, signed_in_mo
     client = server.test_client()
     state = FilterState(2019, 2020).to_dict()
     response = chart_request(client, STAFF_CHART, state)
-    assert response.status_code == 401 and "rowData" not in response.get_data(as_text=True)
+    assert response.status_code == 401 and "chart-table-rows" not in response.get_data(as_text=True)
     body = download_body(STAFF_CHART, state)
     assert client.post("/_dash-update-component", json=body).status_code == 401
 

@@ -261,12 +261,24 @@ def test_every_callback_input_is_checked(dash_app, client):
     from dashboard.security import VALIDATORS
 
     for output, callback in dash_app.callback_map.items():
-        if output == "_pages_dummy.children":
-            continue  # clientside: never sent to the server
+        if output == "_pages_dummy.children" or "callback" not in callback:
+            continue  # clientside: never sent to the server (and refused if it is, below)
         for item in callback["inputs"] + callback.get("state", []):
             component = parse_id(item["id"])
             key = component["type"] if isinstance(component, dict) else component
             assert (key, item["property"]) in VALIDATORS, (output, key, item["property"])
+
+
+def test_a_forged_request_for_a_browser_only_callback_is_refused(dash_app, client):
+    # The table view's fill runs in the browser; posted to the server anyway, its inputs
+    # have no check, so it is refused before Dash looks at it.
+    output = next(key for key, c in dash_app.callback_map.items() if '"chart-table"' in key)
+    assert "callback" not in dash_app.callback_map[output]
+    body = request_body(dash_app, output, [[], [{"field": "=HYPERLINK(1)"}], True])
+    for entry in [*body["outputs"], *body["inputs"]]:
+        entry["id"]["chart"] = "mobility-destinations"
+    status, elapsed, _response = post(client, body)
+    assert status == 400 and elapsed < BOUND_SECONDS
 
 
 def test_check_callback_request_accepts_what_the_renderer_sends(dash_app, client):
