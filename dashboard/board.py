@@ -230,7 +230,7 @@ def change_since_previous_year(rows: pd.DataFrame, year: int | None, unit: str) 
     value, or was measured by another method (the participation-rate fallback)."""
     if year is None:
         return Change(None, unit, None, _("no value"))
-    by_year = {int(row[query.ACADEMIC_YEAR]): row for _index, row in rows.iterrows()}
+    by_year = {int(row[query.ACADEMIC_YEAR]): row for row in rows.to_dict("records")}
     current, previous = by_year.get(year), by_year.get(year - 1)
     if previous is None:
         return Change(year, unit, None, _("not in the data"))

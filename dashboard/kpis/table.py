@@ -97,26 +97,32 @@ def status_series(rows: pd.DataFrame) -> dict[int, float]:
 def with_status(
     frame: pd.DataFrame, targets: list[Target], state: FilterState, by: str | None
 ) -> pd.DataFrame:
-    """``frame`` (one KPI, from the query layer) with targets text and status per row."""
+    """``frame`` (one KPI, from the query layer) with targets text and status per row.
+    The three columns are filled as lists and set once (a ``.loc`` per row cost ~1 ms)."""
     frame = frame.copy()
-    frame[TARGETS] = ""
-    frame[STATUS] = NO_TARGET
-    frame[STATUS_LABEL] = ""
-    for group, rows in frame.groupby(query.GROUP, sort=False):
+    target_texts = [""] * len(frame)
+    statuses = [NO_TARGET] * len(frame)
+    labels = [""] * len(frame)
+    for group, positions in frame.groupby(query.GROUP, sort=False).indices.items():
+        rows = frame.iloc[positions]
         kpi_id = rows[query.KPI_ID].iloc[0]
         scoped = group_scoped_targets(targets, kpi_id, state, by, str(group))
         texts = [t.describe() for t in scoped.scored]
         texts += [f"reference, not scored: university {t.describe()}" for t in scoped.reference]
-        frame.loc[rows.index, TARGETS] = "; ".join(texts)
+        for position in positions:
+            target_texts[position] = "; ".join(texts)
         applicable = scoped.scored
         if not applicable:
             continue
         series = status_series(rows)
-        for index, year in zip(rows.index, rows[query.ACADEMIC_YEAR], strict=True):
+        for position, year in zip(positions, rows[query.ACADEMIC_YEAR], strict=True):
             upto = {y: v for y, v in series.items() if y <= year}
             result = progress(applicable[0], upto, int(year))
-            frame.loc[index, STATUS] = result.status
-            frame.loc[index, STATUS_LABEL] = result.label
+            statuses[position] = result.status
+            labels[position] = result.label
+    frame[TARGETS] = pd.array(target_texts, dtype=str)
+    frame[STATUS] = pd.array(statuses, dtype=str)
+    frame[STATUS_LABEL] = pd.array(labels, dtype=str)
     return frame
 
 
