@@ -616,10 +616,6 @@ def finalise(
 
     extras = [name for name, _label, _people in kpi.extra_measures]
     years = frame[ACADEMIC_YEAR].to_numpy()
-
-    def column(name: str) -> object:
-        return frame[name].array
-
     provisional = (
         years >= first_provisional
         if first_provisional is not None
@@ -630,15 +626,15 @@ def finalise(
             KPI_ID: kpi.id,
             ACADEMIC_YEAR: years,
             BREAKDOWN: by or TOTAL,
-            GROUP: column(GROUP),
-            VALUE: column(VALUE),
-            NUMERATOR: column(NUMERATOR),
-            DENOMINATOR: column(DENOMINATOR),
+            GROUP: frame[GROUP].array,
+            VALUE: frame[VALUE].array,
+            NUMERATOR: frame[NUMERATOR].array,
+            DENOMINATOR: frame[DENOMINATOR].array,
             UNIT: kpi.unit,
             SUPPRESSED: frame[SUPPRESSED].to_numpy(dtype=bool),
             PROVISIONAL: provisional.astype(bool),
-            METHOD: column(METHOD),
-            NOTE: column(NOTE),
+            METHOD: frame[METHOD].array,
+            NOTE: frame[NOTE].array,
             **{
                 name: (
                     pd.to_numeric(frame[name], errors="coerce").astype("float64").to_numpy()
