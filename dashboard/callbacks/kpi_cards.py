@@ -23,9 +23,10 @@ from dashboard.queries.status import published_meta
 
 
 def chart_content(spec: KpiChart, state_data: dict[str, Any] | None) -> ChartContent:
-    """What the chart card shows for a selection (drawn by its callback, and built again
-    for its downloads); a repeat of a selection under the same data version and reader is
-    read from the cache, with its data sheet's time of generation renewed."""
+    """What the chart card shows for a selection, as its downloads need it (the callback
+    draws the same content through :func:`chart_values`); a repeat of a selection under the
+    same data version and reader is read from the cache, with its data sheet's time of
+    generation renewed."""
     # Validated before anything is read: a forged store raises InvalidInput (answered 400).
     selection = FilterState.from_dict(state_data).to_dict()
     key = cache.result_key("chart", selection, chart=spec.prefix)
