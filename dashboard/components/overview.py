@@ -24,7 +24,7 @@ from dash import dcc, html
 
 from dashboard import board, ids
 from dashboard.components.chart import graph_config, local_topojson_url
-from dashboard.figures.theme import COLORWAY, MUTED_TEXT_COLOUR, template_json
+from dashboard.figures.theme import COLORWAY, MUTED_TEXT_COLOUR, figure_dict, numbers
 from dashboard.filters_state import FilterState, academic_year_label, to_query
 from dashboard.i18n import _, format_date, plotly_separators
 from dashboard.kpis import query
@@ -114,12 +114,11 @@ def format_kpi_value(value: float | None, unit: str) -> str:
 
 
 def sparkline(data: CardData) -> dict[str, Any]:
-    """The card's trend as a plotly figure written as a plain dict: ten of them on the
-    overview, and a ``go.Figure`` validates every property it is given (~90 ms each, most of
-    the overview's time once its numbers were fast). Targets are dashed lines, the
+    """The card's trend as a plotly figure (a plain dict, like every figure of the
+    dashboard: ``dashboard.figures.theme.figure_dict``). Targets are dashed lines, the
     university's references dotted, a provisional year an open marker."""
     frame = data.frame
-    values = [None if pd.isna(value) else float(value) for value in frame[query.VALUE]]
+    values = numbers(frame[query.VALUE])
 
     def level(value: float, dash: str) -> dict[str, Any]:
         return {
@@ -135,8 +134,8 @@ def sparkline(data: CardData) -> dict[str, Any]:
 
     shapes = [level(target.value, "dash") for target, _progress in data.targets[:2]]
     shapes += [level(target.value, "dot") for target in data.references[:2]]
-    return {
-        "data": [
+    return figure_dict(
+        [
             {
                 "type": "scatter",
                 "x": [academic_year_label(int(y)) for y in frame[query.ACADEMIC_YEAR]],
@@ -150,8 +149,7 @@ def sparkline(data: CardData) -> dict[str, Any]:
                 "hovertemplate": "%{x}: %{y:.1f}<extra></extra>",
             }
         ],
-        "layout": {
-            "template": template_json(),
+        {
             "separators": plotly_separators(),
             "height": 70,
             "margin": {"l": 0, "r": 0, "t": 4, "b": 4},
@@ -160,7 +158,7 @@ def sparkline(data: CardData) -> dict[str, Any]:
             "showlegend": False,
             "shapes": shapes,
         },
-    }
+    )
 
 
 def print_sparkline(data: CardData, width: int = 300, height: int = 70) -> html.Img:
@@ -168,7 +166,7 @@ def print_sparkline(data: CardData, width: int = 300, height: int = 70) -> html.
     (a plotly graph keeps the width it was drawn at on screen and would run past the card's
     edge). Lines only, with the targets dashed; shown by the print style sheet only."""
     frame = data.frame
-    values = [None if pd.isna(v) else float(v) for v in frame[query.VALUE]] if len(frame) else []
+    values = numbers(frame[query.VALUE]) if len(frame) else []
     lines = [t.value for t, _p in data.targets[:2]] + [t.value for t in data.references[:2]]
     known = [v for v in values if v is not None] + lines
     top = max([*known, 0.0]) * 1.05 or 1.0
